@@ -1,0 +1,1 @@
+"""Intake of incidents (警情上报) from every channel."""

@@ -1,0 +1,45 @@
+"""How an incident is shown to a caller: personal data masked unless the role needs it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from incidents.intake.models import Incident
+from incidents.intake.schemas import IncidentOut, LocationOut, ReporterOut
+from pingan_shared.auth import Principal, Role
+from pingan_shared.observability import mask_phones
+
+SEES_REPORTER_PHONE = frozenset({Role.admin, Role.police, Role.community})
+
+
+def present_incident(incident: Incident, category_name: str, principal: Principal) -> IncidentOut:
+    """The incident as `principal` may see it."""
+    reporter = None
+    if not incident.anonymous:
+        phone = incident.reporter_phone
+        if phone and not principal.has_any(SEES_REPORTER_PHONE):
+            phone = mask_phones(phone)
+        reporter = ReporterOut(name=incident.reporter_name, phone=phone)
+    assert isinstance(incident.created_at, datetime)
+    assert isinstance(incident.updated_at, datetime)
+    return IncidentOut(
+        id=incident.id,
+        status=incident.status,
+        version=incident.version,
+        category=incident.category,
+        category_name=category_name,
+        severity=incident.severity,
+        title=incident.title,
+        description=incident.description,
+        occurred_at=incident.occurred_at,
+        occurred_from=incident.occurred_from,
+        occurred_to=incident.occurred_to,
+        location=LocationOut(lat=incident.lat, lon=incident.lon, address=incident.address),
+        area_code=incident.area_code,
+        anonymous=incident.anonymous,
+        reporter=reporter,
+        source=incident.source,
+        external_ref=incident.external_ref,
+        created_at=incident.created_at,
+        updated_at=incident.updated_at,
+    )

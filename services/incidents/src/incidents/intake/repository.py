@@ -1,0 +1,46 @@
+"""Queries on incidents and the category catalogue."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from incidents.intake.models import Category, Incident
+
+
+async def get_category(session: AsyncSession, code: str) -> Category | None:
+    """An active category of the catalogue."""
+    category = await session.get(Category, code)
+    return category if category is not None and category.active else None
+
+
+async def category_names(session: AsyncSession) -> dict[str, str]:
+    """Code → Chinese name of every category."""
+    rows = await session.execute(select(col(Category.code), col(Category.name)))
+    return {row.code: row.name for row in rows}
+
+
+async def get_incident(session: AsyncSession, incident_id: uuid.UUID) -> Incident | None:
+    """One incident by id."""
+    return await session.get(Incident, incident_id)
+
+
+async def find_by_external_ref(
+    session: AsyncSession, source_system: str, external_ref: str
+) -> Incident | None:
+    """The incident a county system pushed under `external_ref`."""
+    query = select(Incident).where(
+        col(Incident.source_system) == source_system, col(Incident.external_ref) == external_ref
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def add_incident(session: AsyncSession, incident: Incident) -> Incident:
+    """Insert an incident and read back its server-set columns."""
+    session.add(incident)
+    await session.flush()
+    await session.refresh(incident)
+    return incident

@@ -1,0 +1,40 @@
+"""The incidents API: `create_app()` builds it (uvicorn's factory)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from incidents.areas.routes import router as areas_router
+from incidents.config import IncidentsSettings, get_settings
+from incidents.intake.routes import router as intake_router
+from incidents.statistics.routes import router as statistics_router
+from pingan_shared.app import create_service_app
+
+DESCRIPTION = """
+Incidents (警情) of the county and its towns: intake from residents, patrol teams (义务巡防队),
+police offices (社区警务室), community staff and county systems; the area tree (区划); and the
+statistics other services ask for (警情统计).
+
+Errors are RFC 9457 problem details. Creates accept `Idempotency-Key`.
+"""
+
+TAGS = [
+    {
+        "name": "areas",
+        "description": "The area tree: county, town, community, village, grid (区划)",
+    },
+    {"name": "incidents", "description": "Reporting and reading incidents (警情上报与查询)"},
+    {"name": "statistics", "description": "Incident statistics (警情统计)"},
+]
+
+
+def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
+    """Build the incidents API."""
+    return create_service_app(
+        settings or get_settings(),
+        title="Pingan incidents (平安·警情)",
+        description=DESCRIPTION,
+        version="0.1.0",
+        routers=[areas_router, intake_router, statistics_router],
+        openapi_tags=TAGS,
+    )

@@ -1,0 +1,8 @@
+"""Alembic environment of the incidents database."""
+
+from incidents.areas import models as _areas  # noqa: F401 - registers the tables
+from incidents.intake import models as _intake  # noqa: F401 - registers the tables
+from incidents.tables import metadata
+from pingan_shared.migrations import run_env
+
+run_env(metadata)

@@ -1,0 +1,1 @@
+"""Incident statistics other services and county systems ask for (警情统计)."""

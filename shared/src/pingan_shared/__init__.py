@@ -1,0 +1,1 @@
+"""Pingan (平安) shared infrastructure: what every service is built on, and no domain logic."""

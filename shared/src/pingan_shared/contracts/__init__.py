@@ -1,0 +1,1 @@
+"""Cross-service message contracts: the one definition both producer and consumer import."""

@@ -1,0 +1,48 @@
+"""Queue helpers over arq: JSON serialisation (never pickle) and the queue names (contract)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from arq.connections import ArqRedis, RedisSettings, create_pool
+
+NOTIFY_QUEUE = "pingan:notify"
+INCIDENTS_QUEUE = "pingan:incidents"
+ASSESSMENT_QUEUE = "pingan:assessment"
+
+
+def serialize(data: dict[str, Any]) -> bytes:
+    """arq job serialiser: JSON, so whoever can write to Redis cannot make a worker run code."""
+    return json.dumps(data, separators=(",", ":"), default=str).encode()
+
+
+def deserialize(raw: bytes) -> dict[str, Any]:
+    """arq job deserialiser matching `serialize`."""
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+def redis_settings(url: str) -> RedisSettings:
+    """arq connection settings from a `redis://` URL, with short, bounded connection retries."""
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_timeout = 2
+    settings.conn_retries = 2
+    settings.conn_retry_delay = 1
+    return settings
+
+
+async def create_queue_pool(url: str, default_queue: str) -> ArqRedis:
+    """A pool for enqueuing jobs with the JSON serialiser."""
+    pool: ArqRedis = await create_pool(
+        redis_settings(url),
+        job_serializer=serialize,
+        job_deserializer=deserialize,
+        default_queue_name=default_queue,
+    )
+    return pool
+
+
+def worker_serialization() -> dict[str, Any]:
+    """The `WorkerSettings` attributes that make a worker speak JSON."""
+    return {"job_serializer": serialize, "job_deserializer": deserialize}
