@@ -34,7 +34,9 @@ def settings(database_url: str, redis_url: str) -> IncidentsSettings:
 
 
 @pytest.fixture(scope="session")
-async def app_and_client(settings: IncidentsSettings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+async def app_and_client(
+    settings: IncidentsSettings,
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     """The app with its lifespan running, and a client calling it in-process."""
     async with asgi_client(create_app(settings)) as pair:
         yield pair

@@ -31,9 +31,21 @@ async def seed_areas(session: AsyncSession) -> None:
     session.add(Area(code=NANJIE_GRID, name="南街一网格", level=AreaLevel.grid, parent_code=NANJIE))
     session.add_all(
         [
-            Contact(area_code=TOWN, name="屏山镇值班群", role=ContactRole.duty_robot, wecom_robot_key="town-key"),
-            Contact(area_code=NANJIE, name="南街社区值班群", role=ContactRole.duty_robot, wecom_robot_key="nanjie-key"),
-            Contact(area_code=NANJIE, name="李警官", role=ContactRole.police_office, phone="13800001111"),
+            Contact(
+                area_code=TOWN,
+                name="屏山镇值班群",
+                role=ContactRole.duty_robot,
+                wecom_robot_key="town-key",
+            ),
+            Contact(
+                area_code=NANJIE,
+                name="南街社区值班群",
+                role=ContactRole.duty_robot,
+                wecom_robot_key="nanjie-key",
+            ),
+            Contact(
+                area_code=NANJIE, name="李警官", role=ContactRole.police_office, phone="13800001111"
+            ),
         ]
     )
     await session.flush()

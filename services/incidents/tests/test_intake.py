@@ -78,10 +78,14 @@ async def test_message_goes_to_the_nearest_area_with_contacts(
     created = await client.post("/v1/incidents", json=report(area_code=area), headers=headers)
     assert created.status_code == 201, created.text
     [payload] = await outbox_payloads(session)
-    assert [r["wecom_robot_key"] for r in payload["recipients"] if r.get("wecom_robot_key")] == [robot]
+    assert [r["wecom_robot_key"] for r in payload["recipients"] if r.get("wecom_robot_key")] == [
+        robot
+    ]
 
 
-async def test_anonymous_report_keeps_no_reporter(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_anonymous_report_keeps_no_reporter(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
     body = report(reporter={"name": "王芳", "phone": "13912345678", "anonymous": True})
     created = (await client.post("/v1/incidents", json=body, headers=POLICE)).json()
     assert created["anonymous"] is True
@@ -171,8 +175,12 @@ async def test_county_system_push_with_external_ref_is_not_duplicated(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     headers = bearer("service", areas=["530128"], sub="county-110")
-    first = await client.post("/v1/incidents", json=report(external_ref="110-20261120-0042"), headers=headers)
-    again = await client.post("/v1/incidents", json=report(external_ref="110-20261120-0042"), headers=headers)
+    first = await client.post(
+        "/v1/incidents", json=report(external_ref="110-20261120-0042"), headers=headers
+    )
+    again = await client.post(
+        "/v1/incidents", json=report(external_ref="110-20261120-0042"), headers=headers
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert first.json()["source"] == "county_system"

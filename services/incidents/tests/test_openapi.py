@@ -1,0 +1,29 @@
+"""The OpenAPI schema front-end teams generate clients from."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+
+async def test_every_operation_is_named_tagged_and_documents_its_problems(
+    client: httpx.AsyncClient,
+) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    assert "Problem" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert re.fullmatch(r"[a-z]+_[a-z_]+", operation["operationId"]), where
+            assert operation.get("tags"), where
+            assert operation.get("summary"), where
+            if not path.startswith(("/healthz", "/readyz")):
+                assert "401" in operation["responses"], where
+                assert "422" in operation["responses"], where
+
+
+async def test_the_smallest_report_is_the_documented_example(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    example = schema["components"]["schemas"]["IncidentCreate"]["examples"][0]
+    assert set(example) == {"category", "description", "occurred_at", "location", "area_code"}
