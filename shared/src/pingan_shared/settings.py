@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "pingan-development-secret-change-me"  # noqa: S105 - refused outside development
@@ -65,6 +65,12 @@ class ServiceSettings(BaseSettings):
     def is_development(self) -> bool:
         """True in development and test, where development defaults are allowed."""
         return self.environment in (Environment.development, Environment.test)
+
+    @field_validator("jwt_public_key", "jwt_jwks_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # An empty `PINGAN_JWT_PUBLIC_KEY=` left in an .env file must not switch HS256 checks off.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Self:
