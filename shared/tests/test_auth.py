@@ -1,0 +1,101 @@
+"""Token verification and area scoping."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from pingan_shared.auth import Role, TokenVerifier, effective_areas, in_areas
+from pingan_shared.errors import ProblemError
+from pingan_shared.settings import ServiceSettings
+from pingan_shared.tokens import main, mint_token
+
+
+def claims(**extra: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "iss": "pingan",
+        "aud": "pingan",
+        "sub": "u1",
+        "roles": ["police"],
+        "areas": ["530128100001"],
+        "exp": int(time.time()) + 60,
+    }
+    base.update(extra)
+    return base
+
+
+async def test_minted_tokens_verify() -> None:
+    verifier = TokenVerifier(ServiceSettings())
+    token = mint_token("u1", ["police"], ["530128100001"], name="李警官", unit_id="u-9")
+    principal = await verifier.verify(token)
+    assert principal.roles == {Role.police}
+    assert principal.areas == ("530128100001",)
+    assert (principal.name, principal.unit_id) == ("李警官", "u-9")
+
+
+async def test_rs256_with_a_public_key_and_no_algorithm_confusion() -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    verifier = TokenVerifier(ServiceSettings(jwt_public_key=public))
+    principal = await verifier.verify(jwt.encode(claims(), key, algorithm="RS256"))
+    assert principal.sub == "u1"
+    # An HS256 token "signed" with the public key must not pass as RS256.
+    forged = jwt.encode(claims(), "x" * 64, algorithm="HS256")
+    with pytest.raises(ProblemError) as refused:
+        await verifier.verify(forged)
+    assert refused.value.status == 401
+
+
+@pytest.mark.parametrize("missing", ["exp", "roles", "areas", "sub"])
+async def test_tokens_missing_required_claims_are_refused(missing: str) -> None:
+    body = claims()
+    del body[missing]
+    token = jwt.encode(body, ServiceSettings().jwt_secret.get_secret_value(), algorithm="HS256")
+    with pytest.raises(ProblemError):
+        await TokenVerifier(ServiceSettings()).verify(token)
+
+
+def test_area_scoping_is_a_prefix_test() -> None:
+    assert in_areas("530128100001001", ["530128100001"])
+    assert not in_areas("530128100002", ["530128100001"])
+    assert not in_areas("530128", [""])  # an empty prefix grants nothing
+
+
+@pytest.mark.parametrize(
+    ("requested", "held", "expected"),
+    [
+        (None, ["530128100001"], ["530128100001"]),
+        ("530128", ["530128100001"], ["530128100001"]),
+        ("530128100001001", ["530128100001"], ["530128100001001"]),
+        ("530128100002", ["530128100001"], []),
+    ],
+)
+def test_effective_areas_is_the_overlap(
+    requested: str | None, held: list[str], expected: list[str]
+) -> None:
+    assert effective_areas(requested, held) == expected
+
+
+def test_token_cli_prints_a_verifiable_token(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--role", "leader", "--area", "530128", "--sub", "ops"]) == 0
+    token = capsys.readouterr().out.strip()
+    decoded = jwt.decode(
+        token,
+        ServiceSettings().jwt_secret.get_secret_value(),
+        algorithms=["HS256"],
+        audience="pingan",
+    )
+    assert decoded["roles"] == ["leader"]
+
+
+def test_minting_refuses_unknown_roles() -> None:
+    with pytest.raises(ValueError, match="superuser"):
+        mint_token("x", ["superuser"], ["530128"])
