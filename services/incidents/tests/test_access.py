@@ -7,9 +7,9 @@ import time
 import httpx
 import jwt
 import pytest
+from incidents_factories import BEIJIE, NANJIE, report, seed_areas
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents_factories import BEIJIE, NANJIE, report, seed_areas
 from pingan_shared.settings import DEV_JWT_SECRET
 from pingan_shared.testing import bearer
 

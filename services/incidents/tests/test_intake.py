@@ -6,10 +6,10 @@ from typing import Any
 
 import httpx
 import pytest
+from incidents_factories import BEIJIE, NANJIE, NANJIE_GRID, report, seed_areas
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents_factories import BEIJIE, NANJIE, NANJIE_GRID, report, seed_areas
 from incidents.intake.models import Incident
 from incidents.tables import infrastructure
 from pingan_shared.testing import bearer

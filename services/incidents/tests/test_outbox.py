@@ -13,9 +13,9 @@ import httpx
 import pytest
 from arq.connections import ArqRedis
 from fastapi import FastAPI
+from incidents_factories import NANJIE, report, seed_areas
 from sqlalchemy import select, text
 
-from incidents_factories import NANJIE, report, seed_areas
 from incidents.tables import infrastructure
 from pingan_shared.db import Database
 from pingan_shared.outbox import OutboxRelay, RelayUnavailableError

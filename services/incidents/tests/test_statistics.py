@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from incidents_factories import BEIJIE, NANJIE, NANJIE_GRID, TOWN, report, seed_areas
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents_factories import BEIJIE, NANJIE, NANJIE_GRID, TOWN, report, seed_areas
 from pingan_shared.testing import bearer
 
 ADMIN = bearer("admin", areas=["530128"])
