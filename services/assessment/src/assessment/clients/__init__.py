@@ -1,0 +1,1 @@
+"""Typed HTTP clients of the sibling services, each with its own response models."""

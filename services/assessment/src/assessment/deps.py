@@ -1,0 +1,44 @@
+"""Dependency aliases of the assessment routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment.clients.incidents import IncidentsClient
+from pingan_shared.auth import Principal, Role, require_roles
+from pingan_shared.db import Database
+
+
+def get_database(request: Request) -> Database:
+    """The service's database, for routes that hold a session only briefly."""
+    database: Database = request.app.state.database
+    return database
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session whose transaction commits before the response is sent."""
+    async with get_database(request).session() as session:
+        yield session
+
+
+def get_incidents(request: Request) -> IncidentsClient:
+    """The process's client of the incidents service, opened at start-up."""
+    client: IncidentsClient = request.app.state.incidents
+    return client
+
+
+# scope="function": commit before the response goes out, so a 201 means the row is durable.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+IncidentsDep = Annotated[IncidentsClient, Depends(get_incidents)]
+
+UNIT_WRITERS = (Role.admin, Role.leader)
+# `unit` contacts pass this gate but read only their own unit (assessment.units.service).
+UNIT_READERS = (Role.admin, Role.leader, Role.inspector, Role.service, Role.unit)
+
+UnitWriterDep = Annotated[Principal, Depends(require_roles(*UNIT_WRITERS))]
+UnitReaderDep = Annotated[Principal, Depends(require_roles(*UNIT_READERS))]

@@ -1,0 +1,50 @@
+"""The assessment API: `create_app()` builds it (uvicorn's factory)."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+from fastapi import FastAPI
+
+from assessment.clients.incidents import IncidentsClient
+from assessment.config import AssessmentSettings, get_settings
+from assessment.units.routes import router as units_router
+from pingan_shared.app import StartupHook, create_service_app
+
+DESCRIPTION = """
+Assessment (考核) of the safety campaign (平安创建): the assessed units (被考核对象) — safe
+institutions, residential compounds, campuses, markets and families (平安单位/小区/校园/市场/家庭),
+community and village committees — and the incident statistics of their areas, asked of the
+incidents service (警情统计).
+
+Errors are RFC 9457 problem details. Creates accept `Idempotency-Key`.
+"""
+
+TAGS = [
+    {"name": "units", "description": "Assessed units and their areas' incidents (被考核对象)"},
+]
+
+
+def open_incidents_client(settings: AssessmentSettings) -> StartupHook:
+    """A start-up hook opening the incidents client, closed with the app."""
+
+    async def hook(app: FastAPI, stack: AsyncExitStack) -> None:
+        client = IncidentsClient.from_settings(settings)
+        stack.push_async_callback(client.aclose)
+        app.state.incidents = client
+
+    return hook
+
+
+def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
+    """Build the assessment API."""
+    settings = settings or get_settings()
+    return create_service_app(
+        settings,
+        title="Pingan assessment (平安·考核)",
+        description=DESCRIPTION,
+        version="0.1.0",
+        routers=[units_router],
+        openapi_tags=TAGS,
+        on_startup=[open_incidents_client(settings)],
+    )
