@@ -1,0 +1,1 @@
+"""Messages (消息) and their per-recipient deliveries (投递)."""
