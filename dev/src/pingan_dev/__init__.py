@@ -1,0 +1,1 @@
+"""Pingan (平安) development tooling: local or embedded PostgreSQL and Redis, run and test."""
