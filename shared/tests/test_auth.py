@@ -99,3 +99,39 @@ def test_token_cli_prints_a_verifiable_token(capsys: pytest.CaptureFixture[str])
 def test_minting_refuses_unknown_roles() -> None:
     with pytest.raises(ValueError, match="superuser"):
         mint_token("x", ["superuser"], ["530128"])
+
+
+async def test_rs256_from_a_jwks_url() -> None:
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    body = json.dumps({"keys": [{**jwk, "kid": "county-1", "use": "sig", "alg": "RS256"}]}).encode()
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+        verifier = TokenVerifier(ServiceSettings(jwt_jwks_url=url))
+        token = jwt.encode(claims(), key, algorithm="RS256", headers={"kid": "county-1"})
+        assert (await verifier.verify(token)).sub == "u1"
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        with pytest.raises(ProblemError):
+            await verifier.verify(
+                jwt.encode(claims(), other, algorithm="RS256", headers={"kid": "county-1"})
+            )
+    finally:
+        server.shutdown()

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import MutableMapping
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -59,7 +59,9 @@ def _mask_processor(
     return {key: _mask_value(value) for key, value in event_dict.items()}
 
 
-def configure_logging(service: str, *, level: str = "INFO", json_logs: bool = True) -> None:
+def configure_logging(
+    service: str, *, level: str = "INFO", json_logs: bool = True, stream: TextIO | None = None
+) -> None:
     """Route structlog and the standard library's logging (uvicorn, arq) to one JSON stream."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -84,7 +86,7 @@ def configure_logging(service: str, *, level: str = "INFO", json_logs: bool = Tr
         foreign_pre_chain=shared,
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers = [handler]
