@@ -9,14 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 import assessment
 from assessment.config import AssessmentSettings
 from assessment.main import create_app
-from pingan_shared.testing import asgi_client, migrated_database, rolled_back
+from pingan_shared.testing import asgi_client, rolled_back
+from pingan_shared.testing.plugin import ServiceUnderTest, service_fixtures
 
 from .factories import NANJIE_GRID, TEST_SECRET
 from .fake_incidents import FakeIncidents, FakeIncidentsArea
@@ -25,11 +24,9 @@ MIGRATIONS = Path(assessment.__file__).parent / "migrations"
 FAILING_AREA = "530128100003"
 
 
-@pytest.fixture(scope="session")
-async def database_url() -> AsyncIterator[str]:
-    """A throwaway assessment database at the newest migration."""
-    async with migrated_database("assessment", MIGRATIONS) as url:
-        yield url
+database_url, app_and_client = service_fixtures(
+    ServiceUnderTest("assessment", MIGRATIONS, create_app)
+)
 
 
 @pytest.fixture(scope="session")
@@ -77,40 +74,6 @@ def settings(
 ) -> AssessmentSettings:
     """Settings pointing at the test database, this run's Redis and the fake incidents API."""
     return make_settings(database_url, redis_url, incidents_url=fake_incidents_server.url)
-
-
-@pytest.fixture(scope="session")
-async def app_and_client(
-    settings: AssessmentSettings,
-) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    """The app with its lifespan running, and a client calling it in-process."""
-    async with asgi_client(create_app(settings)) as pair:
-        yield pair
-
-
-@pytest.fixture
-async def connection(
-    app_and_client: tuple[FastAPI, httpx.AsyncClient],
-) -> AsyncIterator[AsyncConnection]:
-    """Every session of the app runs in this connection's transaction, rolled back after."""
-    app, _ = app_and_client
-    async with rolled_back(app.state.database) as conn:
-        yield conn
-
-
-@pytest.fixture
-async def client(
-    app_and_client: tuple[FastAPI, httpx.AsyncClient], connection: AsyncConnection
-) -> httpx.AsyncClient:
-    """A client whose writes are rolled back after the test."""
-    return app_and_client[1]
-
-
-@pytest.fixture
-async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
-    """A session inside the test's transaction, for arranging data directly."""
-    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as s:
-        yield s
 
 
 @pytest.fixture

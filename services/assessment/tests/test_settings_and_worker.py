@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.config import AssessmentSettings
 from assessment.tables import infrastructure
-from assessment.worker import WorkerSettings, purge_idempotency_keys
+from assessment.worker import WorkerSettings, service_worker
 from pingan_shared.queue import ASSESSMENT_QUEUE, deserialize, serialize
 
 
@@ -68,6 +68,8 @@ async def test_purge_removes_only_expired_keys(
         )
     )
     await session.flush()
-    removed = await purge_idempotency_keys({"database": app_and_client[0].state.database})
+    removed = await service_worker.purge_idempotency_keys(
+        {"database": app_and_client[0].state.database}
+    )
     assert removed == 1
     assert list((await session.execute(select(table.c.key))).scalars()) == ["new"]

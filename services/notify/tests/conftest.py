@@ -12,7 +12,7 @@ import pytest
 from arq.connections import ArqRedis
 from fastapi import FastAPI
 from notify_factories import OTHER_ROBOT_KEY, ROBOT_KEY
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 import notify
 from notify.channels import open_senders
@@ -20,17 +20,13 @@ from notify.config import NotifySettings
 from notify.main import create_app
 from notify.messages.delivery import Dispatcher
 from pingan_shared.queue import NOTIFY_QUEUE, create_queue_pool
-from pingan_shared.testing import asgi_client, migrated_database, rolled_back
 from pingan_shared.testing.fake_wecom import FakeWeComRobot
+from pingan_shared.testing.plugin import ServiceUnderTest, service_fixtures
 
 MIGRATIONS = Path(notify.__file__).parent / "migrations"
 
 
-@pytest.fixture(scope="session")
-async def database_url() -> AsyncIterator[str]:
-    """A throwaway notify database at the newest migration."""
-    async with migrated_database("notify", MIGRATIONS) as url:
-        yield url
+database_url, app_and_client = service_fixtures(ServiceUnderTest("notify", MIGRATIONS, create_app))
 
 
 @pytest.fixture(scope="session")
@@ -61,40 +57,6 @@ def settings(database_url: str, redis_url: str, fake_robot: FakeWeComRobot) -> N
         retry_base_seconds=0.01,
         retry_max_seconds=0.05,
     )
-
-
-@pytest.fixture(scope="session")
-async def app_and_client(
-    settings: NotifySettings,
-) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    """The app with its lifespan running, and a client calling it in-process."""
-    async with asgi_client(create_app(settings)) as pair:
-        yield pair
-
-
-@pytest.fixture
-async def connection(
-    app_and_client: tuple[FastAPI, httpx.AsyncClient],
-) -> AsyncIterator[AsyncConnection]:
-    """Every session of the app (and of the worker's jobs) runs in this rolled-back transaction."""
-    app, _ = app_and_client
-    async with rolled_back(app.state.database) as conn:
-        yield conn
-
-
-@pytest.fixture
-async def client(
-    app_and_client: tuple[FastAPI, httpx.AsyncClient], connection: AsyncConnection
-) -> httpx.AsyncClient:
-    """A client whose writes are rolled back after the test."""
-    return app_and_client[1]
-
-
-@pytest.fixture
-async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
-    """A session inside the test's transaction, for reading what was written."""
-    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as s:
-        yield s
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Response
+from pydantic import BaseModel
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,3 +114,62 @@ class IdempotencyKeys:
             delete(t).where(t.c.created_at < func.now() - KEY_LIFETIME).returning(t.c.key)
         )
         return len(result.all())
+
+
+class KeyedCreate:
+    """One create under an optional `Idempotency-Key`: replay the first answer, or record it.
+
+    Routes use it as::
+
+        keyed = KeyedCreate(idempotency_keys, session, principal.sub, CREATE, key, body)
+        if (replayed := await keyed.replay(response)) is not None:
+            return replayed
+        ...  # create
+        await keyed.record(out, status_code=201)
+    """
+
+    def __init__(
+        self,
+        keys: IdempotencyKeys,
+        session: AsyncSession,
+        principal: str,
+        operation: str,
+        key: str | None,
+        body: BaseModel,
+    ) -> None:
+        self.keys = keys
+        self.session = session
+        self.principal = principal
+        self.operation = operation
+        self.key = key
+        self.body = body
+
+    async def replay(self, response: Response) -> Any | None:
+        """The first answer for this key (its status set on `response`), or None to go ahead."""
+        if self.key is None:
+            return None
+        stored = await self.keys.begin(
+            self.session,
+            principal=self.principal,
+            operation=self.operation,
+            key=self.key,
+            body_hash=request_hash(self.body.model_dump(mode="json")),
+        )
+        if stored is None:
+            return None
+        response.status_code = stored.status_code
+        response.headers["Idempotent-Replayed"] = "true"
+        return stored.body
+
+    async def record(self, out: BaseModel, *, status_code: int) -> None:
+        """Keep the answer to replay for this key."""
+        if self.key is None:
+            return
+        await self.keys.complete(
+            self.session,
+            principal=self.principal,
+            operation=self.operation,
+            key=self.key,
+            status_code=status_code,
+            body=out.model_dump(mode="json"),
+        )

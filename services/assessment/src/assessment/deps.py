@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.clients.incidents import IncidentsClient
 from pingan_shared.auth import Principal, Role, require_roles
@@ -19,20 +17,12 @@ def get_database(request: Request) -> Database:
     return database
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session whose transaction commits before the response is sent."""
-    async with get_database(request).session() as session:
-        yield session
-
-
 def get_incidents(request: Request) -> IncidentsClient:
     """The process's client of the incidents service, opened at start-up."""
     client: IncidentsClient = request.app.state.incidents
     return client
 
 
-# scope="function": commit before the response goes out, so a 201 means the row is durable.
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 IncidentsDep = Annotated[IncidentsClient, Depends(get_incidents)]
 

@@ -6,12 +6,11 @@ Run with `arq notify.worker.WorkerSettings`.
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import AsyncExitStack
 from typing import Any, ClassVar
 
 import structlog
-from arq import cron, func
+from arq import func
 
 from notify.channels import open_senders
 from notify.config import NotifySettings, get_settings
@@ -20,9 +19,8 @@ from notify.messages.delivery import Dispatcher
 from notify.tables import idempotency_keys, infrastructure
 from pingan_shared.contracts.messages import SEND_MESSAGE_JOB
 from pingan_shared.db import Database
-from pingan_shared.observability import configure_logging
-from pingan_shared.outbox import OutboxRelay
 from pingan_shared.queue import NOTIFY_QUEUE, deserialize, redis_settings, serialize
+from pingan_shared.worker import ServiceWorker
 
 log = structlog.get_logger(__name__)
 
@@ -35,38 +33,13 @@ async def open_dispatcher(
     return Dispatcher(database=database, senders=senders, settings=settings)
 
 
+service_worker = ServiceWorker("notify-worker", get_settings, infrastructure, idempotency_keys)
+
+
 async def startup(ctx: dict[str, Any]) -> None:
-    """Open the database and the channels, and start the outbox relay beside the job loop."""
-    settings = get_settings()
-    configure_logging("notify-worker", level=settings.log_level, json_logs=settings.log_json)
-    stack = AsyncExitStack()
-    database = Database(settings.database_url, pool_size=4)
-    stack.push_async_callback(database.dispose)
-    stop = asyncio.Event()
-    relay = OutboxRelay(database, infrastructure.outbox, ctx["redis"])
-    ctx.update(
-        stack=stack,
-        database=database,
-        dispatcher=await open_dispatcher(settings, database, stack),
-        stop=stop,
-        relay_task=asyncio.create_task(relay.run(stop, settings.outbox_poll_seconds)),
-    )
-
-
-async def shutdown(ctx: dict[str, Any]) -> None:
-    """Stop the relay, close the channels and the database."""
-    ctx["stop"].set()
-    await ctx["relay_task"]
-    await ctx["stack"].aclose()
-
-
-async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
-    """Delete idempotency keys past their lifetime."""
-    database: Database = ctx["database"]
-    async with database.session() as session:
-        removed = await idempotency_keys.purge_expired(session)
-    log.info("idempotency_keys_purged", count=removed)
-    return removed
+    """The shared start-up (database, outbox relay), then the channels."""
+    await service_worker.startup(ctx)
+    ctx["dispatcher"] = await open_dispatcher(ctx["settings"], ctx["database"], ctx["stack"])
 
 
 def job_functions(settings: NotifySettings) -> list[Any]:
@@ -82,11 +55,9 @@ class WorkerSettings:
     """arq settings of the notify worker."""
 
     functions: ClassVar[list[Any]] = job_functions(get_settings())
-    cron_jobs: ClassVar[list[Any]] = [
-        cron(purge_idempotency_keys, minute={23}, run_at_startup=False)
-    ]
+    cron_jobs: ClassVar[list[Any]] = service_worker.cron_jobs(minute=23)
     on_startup = startup
-    on_shutdown = shutdown
+    on_shutdown = service_worker.shutdown
     queue_name = NOTIFY_QUEUE
     redis_settings = redis_settings(get_settings().redis_url)
     job_serializer = serialize

@@ -11,7 +11,6 @@ from pydantic import AwareDatetime
 from assessment.deps import (
     DatabaseDep,
     IncidentsDep,
-    SessionDep,
     UnitReaderDep,
     UnitWriterDep,
 )
@@ -22,8 +21,9 @@ from assessment.units.presenter import present_unit
 from assessment.units.schemas import KIND_DESCRIPTION, UnitCreate, UnitIncidentStats, UnitOut
 from pingan_shared.auth import effective_areas
 from pingan_shared.concurrency import set_etag
+from pingan_shared.db import SessionDep
 from pingan_shared.errors import field_error, problem_responses
-from pingan_shared.idempotency import IdempotencyKeyHeader, request_hash
+from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
 from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params
 
 router = APIRouter(prefix="/v1/units", tags=["units"])
@@ -49,31 +49,14 @@ async def create_unit(
     in one of the caller's areas. A unit already registered under the same name in the area, or
     under the same `key`, is refused (409). With an `Idempotency-Key`, a retry returns the first
     response."""
-    if idempotency_key:
-        stored = await idempotency_keys.begin(
-            session,
-            principal=principal.sub,
-            operation=CREATE,
-            key=idempotency_key,
-            body_hash=request_hash(body.model_dump(mode="json")),
-        )
-        if stored is not None:
-            response.status_code = stored.status_code
-            response.headers["Idempotent-Replayed"] = "true"
-            return stored.body
+    keyed = KeyedCreate(idempotency_keys, session, principal.sub, CREATE, idempotency_key, body)
+    if (replayed := await keyed.replay(response)) is not None:
+        return replayed
     unit = await service.register_unit(session, body, principal)
     out = present_unit(unit, principal)
     response.headers["Location"] = f"/v1/units/{unit.id}"
     set_etag(response, unit.version)
-    if idempotency_key:
-        await idempotency_keys.complete(
-            session,
-            principal=principal.sub,
-            operation=CREATE,
-            key=idempotency_key,
-            status_code=201,
-            body=out.model_dump(mode="json"),
-        )
+    await keyed.record(out, status_code=201)
     return out
 
 

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query
 
 from incidents.areas import repository
 from incidents.areas.schemas import AreaOut
-from incidents.deps import ReaderDep, SessionDep
+from incidents.deps import ReaderDep
 from pingan_shared.auth import effective_areas
+from pingan_shared.db import SessionDep
 from pingan_shared.errors import problem_responses
 from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params
 

@@ -7,14 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from incidents.deps import ReaderDep, ReporterDep, SessionDep
+from incidents.deps import ReaderDep, ReporterDep
 from incidents.intake import repository, service
 from incidents.intake.presenter import present_incident
 from incidents.intake.schemas import IncidentCreate, IncidentOut
 from incidents.tables import idempotency_keys
 from pingan_shared.concurrency import set_etag
+from pingan_shared.db import SessionDep
 from pingan_shared.errors import not_found, problem_responses
-from pingan_shared.idempotency import IdempotencyKeyHeader, request_hash
+from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 CREATE = "incidents_create"
@@ -43,33 +44,16 @@ async def create_incident(
     The on-duty contacts of the area hear of it. With an `Idempotency-Key`, a retry returns the
     first response; a county system's `external_ref` makes a repeated push return the same incident.
     """
-    if idempotency_key:
-        stored = await idempotency_keys.begin(
-            session,
-            principal=principal.sub,
-            operation=CREATE,
-            key=idempotency_key,
-            body_hash=request_hash(body.model_dump(mode="json")),
-        )
-        if stored is not None:
-            response.status_code = stored.status_code
-            response.headers["Idempotent-Replayed"] = "true"
-            return stored.body
+    keyed = KeyedCreate(idempotency_keys, session, principal.sub, CREATE, idempotency_key, body)
+    if (replayed := await keyed.replay(response)) is not None:
+        return replayed
     incident, created = await service.report_incident(session, body, principal)
     names = await repository.category_names(session)
     out = present_incident(incident, names[incident.category], principal)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/incidents/{incident.id}"
     set_etag(response, incident.version)
-    if idempotency_key:
-        await idempotency_keys.complete(
-            session,
-            principal=principal.sub,
-            operation=CREATE,
-            key=idempotency_key,
-            status_code=response.status_code,
-            body=out.model_dump(mode="json"),
-        )
+    await keyed.record(out, status_code=response.status_code)
     return out
 
 

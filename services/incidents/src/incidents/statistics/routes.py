@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
 from incidents.areas import repository as areas
-from incidents.deps import SessionDep, StatisticsReaderDep
+from incidents.deps import StatisticsReaderDep
 from incidents.statistics import repository
 from incidents.statistics.schemas import CategoryCount, IncidentCounts
+from pingan_shared.db import SessionDep
 from pingan_shared.errors import field_error, not_found, problem_responses
 
 router = APIRouter(prefix="/v1/statistics", tags=["statistics"])

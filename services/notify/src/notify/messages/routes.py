@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify.deps import ReaderDep, RouterDep, SenderDep, SessionDep
+from notify.deps import ReaderDep, RouterDep, SenderDep
 from notify.jobs import DELIVER_MESSAGE_JOB
 from notify.messages import repository
 from notify.messages.presenter import present_message
@@ -17,8 +17,9 @@ from notify.messages.service import record_message
 from notify.tables import idempotency_keys, infrastructure
 from notify.templates import TemplateError
 from pingan_shared.contracts.messages import SendMessage
+from pingan_shared.db import SessionDep
 from pingan_shared.errors import field_error, not_found, problem_responses
-from pingan_shared.idempotency import IdempotencyKeyHeader, request_hash
+from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
 from pingan_shared.outbox import add_job
 from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params
 from pingan_shared.queue import NOTIFY_QUEUE
@@ -71,18 +72,9 @@ async def create_message(
     Answers 202 with the message and its queued deliveries, or 200 with the existing message when
     its `message_key` was used before. With an `Idempotency-Key`, a retry returns the first answer.
     """
-    if idempotency_key:
-        stored = await idempotency_keys.begin(
-            session,
-            principal=principal.sub,
-            operation=CREATE,
-            key=idempotency_key,
-            body_hash=request_hash(body.model_dump(mode="json")),
-        )
-        if stored is not None:
-            response.status_code = stored.status_code
-            response.headers["Idempotent-Replayed"] = "true"
-            return stored.body
+    keyed = KeyedCreate(idempotency_keys, session, principal.sub, CREATE, idempotency_key, body)
+    if (replayed := await keyed.replay(response)) is not None:
+        return replayed
     try:
         message_id, created = await record_message(session, body, channel_router)
     except TemplateError as exc:
@@ -99,15 +91,7 @@ async def create_message(
     out = await _present(session, message_id)
     response.status_code = 202 if created else 200
     response.headers["Location"] = f"/v1/messages/{message_id}"
-    if idempotency_key:
-        await idempotency_keys.complete(
-            session,
-            principal=principal.sub,
-            operation=CREATE,
-            key=idempotency_key,
-            status_code=response.status_code,
-            body=out.model_dump(mode="json"),
-        )
+    await keyed.record(out, status_code=response.status_code)
     return out
 
 
