@@ -24,7 +24,7 @@ def alembic_config(migrations_dir: Path, database_url: str) -> Config:
     return config
 
 
-def upgrade(migrations_dir: Path, database_url: str, revision: str = "head") -> None:
+def upgrade(migrations_dir: Path, database_url: str, revision: str = "heads") -> None:
     """Migrate a database to `revision` (blocking; run it outside an event loop or in a thread)."""
     command.upgrade(alembic_config(migrations_dir, database_url), revision)
 
