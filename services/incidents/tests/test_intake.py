@@ -120,7 +120,7 @@ BAD_REPORTS = [
     ({"category": 7}, "body.category"),
     ({"location": {"lat": 91, "lon": 102.4}}, "body.location.lat"),
     ({"location": {"lat": 48.85, "lon": 2.35}}, "body.location"),
-    ({"area_code": "999999999999"}, "body.area_code"),
+    ({"area_code": "530128100001999"}, "body.area_code"),
     ({"area_code": "南街"}, "body.area_code"),
     ({"occurred_at": "2099-01-01T00:00:00+08:00"}, "body.occurred_at"),
     ({"occurred_at": "2026-11-20T21:30:00"}, "body.occurred_at"),

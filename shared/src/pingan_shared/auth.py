@@ -7,6 +7,8 @@ invisible: routes answer 404 for it, never 403, so existence does not leak.
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Iterable
 from enum import StrEnum
 from typing import Annotated, Any
@@ -82,7 +84,12 @@ def effective_areas(requested: str | None, prefixes: Iterable[str]) -> list[str]
 class TokenVerifier:
     """Checks a bearer token's signature, issuer, audience and expiry, and builds a Principal."""
 
+    CACHE_SIZE = 4096
+
     def __init__(self, settings: ServiceSettings) -> None:
+        # Patrol phones and county systems send the same token many times; checking its
+        # signature once until it expires keeps verification off the hot path.
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
         self._jwks: jwt.PyJWKClient | None = None
         self._key: str | None = None
         if settings.jwt_jwks_url:
@@ -104,6 +111,17 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """The principal of a valid token; a 401 problem for anything else."""
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            self._verified.move_to_end(token)
+            return cached[0]
+        principal, expires = await self._verify(token)
+        self._verified[token] = (principal, expires)
+        if len(self._verified) > self.CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             key = await self._signing_key(token)
             claims = jwt.decode(
@@ -118,7 +136,7 @@ class TokenVerifier:
             areas = tuple(str(a) for a in claims["areas"])
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
             raise unauthorized(f"invalid token: {exc}") from None
-        return Principal(
+        principal = Principal(
             sub=str(claims["sub"]),
             name=claims.get("name"),
             roles=roles,
@@ -126,6 +144,7 @@ class TokenVerifier:
             unit_id=claims.get("unit_id"),
             scopes=frozenset(claims.get("scopes") or ()),
         )
+        return principal, float(claims["exp"])
 
 
 def unauthorized(detail: str) -> ProblemError:

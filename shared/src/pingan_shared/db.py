@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import (
@@ -38,23 +39,52 @@ def new_registry() -> registry:
 class Database:
     """One engine and its session factory for a service's own database."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, pre_ping: bool = False, echo: bool = False
+    ) -> None:
+        """`pre_ping` checks each connection before use (three round trips with asyncpg); without
+        it a connection broken by a database restart fails one request, and the pool is renewed."""
         self.url = url
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping, echo=echo
         )
         self._default_sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._sessionmaker = self._default_sessionmaker
+        self._pool_size = pool_size
+        self._driver_pool: asyncpg.Pool | None = None
+        self._bound: AsyncConnection | None = None
 
     def bind_to(self, connection: AsyncConnection) -> None:
-        """Run every session inside `connection`'s open transaction (tests roll it back)."""
+        """Run every session and transaction inside `connection`'s open transaction (tests roll
+        it back)."""
+        self._bound = connection
         self._sessionmaker = async_sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
 
     def unbind(self) -> None:
         """Undo `bind_to`: sessions use the engine's own connections again."""
+        self._bound = None
         self._sessionmaker = self._default_sessionmaker
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """A bare asyncpg connection in a transaction that commits on success, for hot paths.
+
+        It skips the ORM session altogether (see `driver_connection` for SQL inside a session).
+        Bound to a test's connection, it is a savepoint inside the test's transaction.
+        """
+        if self._bound is not None:
+            raw = await self._bound.get_raw_connection()
+            connection: asyncpg.Connection = raw.driver_connection
+            async with connection.transaction():
+                yield connection
+            return
+        if self._driver_pool is None:
+            dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._driver_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=self._pool_size)
+        async with self._driver_pool.acquire() as connection, connection.transaction():
+            yield connection
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -69,6 +99,8 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._driver_pool is not None:
+            await self._driver_pool.close()
         await self.engine.dispose()
 
 
@@ -82,3 +114,34 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 """A route's session. `scope="function"` commits before the response goes out, so a 201 means
 the row is durable and a client that reads right after sees it."""
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under `session`, inside the session's transaction.
+
+    Hot paths send hand-written SQL through it: a statement costs a fraction of what the ORM
+    spends building, compiling and reading it, and the transaction stays the session's own.
+    """
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    adapted = raw.dbapi_connection
+    # SQLAlchemy's asyncpg adapter sends BEGIN lazily, before its own first statement; SQL sent
+    # straight to the driver must not run ahead of it in autocommit.
+    if (
+        adapted is not None
+        and adapted._transaction is None
+        and adapted.isolation_level != "autocommit"
+    ):
+        await adapted._start_transaction()
+    return raw.driver_connection
+
+
+async def get_transaction(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """The request's bare connection and transaction, from the app's `Database`."""
+    database: Database = request.app.state.database
+    async with database.transaction() as connection:
+        yield connection
+
+
+TransactionDep = Annotated[asyncpg.Connection, Depends(get_transaction, scope="function")]
+"""A hot route's asyncpg connection in a transaction that commits before the response goes out."""

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Header, Response
 from pydantic import BaseModel
-from sqlalchemy import Table, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pingan_shared.db import driver_connection
 from pingan_shared.errors import ProblemError
 
 KEY_LIFETIME = timedelta(hours=24)
@@ -56,42 +57,53 @@ class IdempotencyKeys:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        # Hand-written statements: keyed creates are the hot path of every service.
+        self._claim_sql = (
+            "INSERT INTO idempotency_keys (principal, operation, key, request_hash)"
+            " VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT DO NOTHING RETURNING true"
+        )
+        self._read_sql = (
+            "SELECT request_hash, status_code, response::text AS response FROM idempotency_keys"
+            " WHERE principal = $1 AND operation = $2 AND key = $3"
+        )
+        self._complete_sql = (
+            "UPDATE idempotency_keys SET status_code = $4, response = $5::text::jsonb"
+            " WHERE principal = $1 AND operation = $2 AND key = $3"
+        )
 
     async def begin(
         self, session: AsyncSession, *, principal: str, operation: str, key: str, body_hash: str
     ) -> StoredResponse | None:
         """Claim `key`; None to go ahead, or the stored response of an earlier request."""
-        t = self.table
-        claimed = await session.execute(
-            insert(t)
-            .values(principal=principal, operation=operation, key=key, request_hash=body_hash)
-            .on_conflict_do_nothing()
-            .returning(t.c.key)
-        )
-        if claimed.first() is not None:
+        conn = await driver_connection(session)
+        claimed = await conn.fetchval(self._claim_sql, principal, operation, key, body_hash)
+        if claimed:
             return None
-        row = (
-            await session.execute(
-                select(t.c.request_hash, t.c.status_code, t.c.response).where(
-                    t.c.principal == principal, t.c.operation == operation, t.c.key == key
-                )
-            )
-        ).one()
-        if row.request_hash != body_hash:
+        return await self.stored(
+            conn, principal=principal, operation=operation, key=key, body_hash=body_hash
+        )
+
+    async def stored(
+        self, conn: asyncpg.Connection, *, principal: str, operation: str, key: str, body_hash: str
+    ) -> StoredResponse:
+        """The response kept for a key another request claimed (a 422 if the bodies differ)."""
+        row = await conn.fetchrow(self._read_sql, principal, operation, key)
+        if row["request_hash"] != body_hash:
             raise ProblemError(
                 422,
                 "idempotency-key-reused",
                 "this Idempotency-Key was used with a different request body",
             )
-        if row.status_code is None:
+        if row["status_code"] is None:
             raise ProblemError(
                 409, "idempotency-key-in-progress", "a request with this key is in progress"
             )
-        return StoredResponse(status_code=row.status_code, body=row.response)
+        return StoredResponse(status_code=row["status_code"], body=json.loads(row["response"]))
 
     async def complete(
         self,
-        session: AsyncSession,
+        session: AsyncSession | asyncpg.Connection,
         *,
         principal: str,
         operation: str,
@@ -99,12 +111,12 @@ class IdempotencyKeys:
         status_code: int,
         body: Any,
     ) -> None:
-        """Record the response to replay for `key`."""
-        t = self.table
-        await session.execute(
-            update(t)
-            .where(t.c.principal == principal, t.c.operation == operation, t.c.key == key)
-            .values(status_code=status_code, response=body)
+        """Record the response to replay for `key` (in a session, or on a bare connection)."""
+        conn = (
+            session if isinstance(session, asyncpg.Connection) else await driver_connection(session)
+        )
+        await conn.execute(
+            self._complete_sql, principal, operation, key, status_code, json.dumps(body)
         )
 
     async def purge_expired(self, session: AsyncSession) -> int:
@@ -114,6 +126,13 @@ class IdempotencyKeys:
             delete(t).where(t.c.created_at < func.now() - KEY_LIFETIME).returning(t.c.key)
         )
         return len(result.all())
+
+
+def replay_stored(stored: StoredResponse, response: Response) -> Any:
+    """Answer with a stored response: its status on `response`, its body returned."""
+    response.status_code = stored.status_code
+    response.headers["Idempotent-Replayed"] = "true"
+    return stored.body
 
 
 class KeyedCreate:
@@ -144,6 +163,11 @@ class KeyedCreate:
         self.key = key
         self.body = body
 
+    @property
+    def body_hash(self) -> str:
+        """The hash that tells a retry of this request from a different one."""
+        return request_hash(self.body.model_dump(mode="json"))
+
     async def replay(self, response: Response) -> Any | None:
         """The first answer for this key (its status set on `response`), or None to go ahead."""
         if self.key is None:
@@ -153,13 +177,11 @@ class KeyedCreate:
             principal=self.principal,
             operation=self.operation,
             key=self.key,
-            body_hash=request_hash(self.body.model_dump(mode="json")),
+            body_hash=self.body_hash,
         )
         if stored is None:
             return None
-        response.status_code = stored.status_code
-        response.headers["Idempotent-Replayed"] = "true"
-        return stored.body
+        return replay_stored(stored, response)
 
     async def record(self, out: BaseModel, *, status_code: int) -> None:
         """Keep the answer to replay for this key."""

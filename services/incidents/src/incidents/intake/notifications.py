@@ -1,22 +1,15 @@
-"""What reporting an incident tells people: a `send_message` job through the outbox."""
+"""What reporting an incident tells people: a `send_message` job through the outbox, to the
+on-duty contacts of its area (the write statement resolves them, see `intake.writes`)."""
 
 from __future__ import annotations
 
+import uuid
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from incidents.areas import repository as areas
-from incidents.areas.models import Area
-from incidents.intake.models import Incident, Severity
-from incidents.tables import infrastructure
-from pingan_shared.contracts.messages import (
-    SEND_MESSAGE_JOB,
-    Priority,
-    Recipient,
-    SendMessage,
-)
-from pingan_shared.outbox import add_job
+from incidents.intake.models import Severity
+from incidents.intake.records import IncidentRecord
+from incidents.intake.writes import OutboxMessage
+from pingan_shared.contracts.messages import SEND_MESSAGE_JOB, Priority, Recipient, SendMessage
 from pingan_shared.queue import NOTIFY_QUEUE
 
 TEMPLATE_INCIDENT_REPORTED = "incident_reported"
@@ -27,25 +20,14 @@ _PRIORITY = {
     Severity.high: Priority.urgent,
     Severity.critical: Priority.critical,
 }
+# The contract needs a recipient to validate; the real ones are added by the database.
+_PLACEHOLDER = [Recipient(wecom_robot_key="resolved-by-the-database")]
 
 
-async def notify_incident_reported(
-    session: AsyncSession, incident: Incident, area: Area, category_name: str
-) -> None:
-    """Queue a message to the on-duty contacts of the incident's area (or nearest ancestor)."""
-    contacts = await areas.duty_contacts(session, area.code)
-    recipients = [
-        Recipient(
-            name=c.name,
-            phone=c.phone,
-            wecom_user_id=c.wecom_user_id,
-            wecom_robot_key=c.wecom_robot_key,
-        )
-        for c in contacts
-        if c.phone or c.wecom_user_id or c.wecom_robot_key
-    ]
-    if not recipients:
-        return
+def incident_reported_message(
+    incident: IncidentRecord, area_name: str, category_name: str
+) -> OutboxMessage:
+    """The `send_message` job announcing a new incident, without its recipients."""
     message = SendMessage(
         message_key=f"incident-reported:{incident.id}",
         template=TEMPLATE_INCIDENT_REPORTED,
@@ -53,16 +35,19 @@ async def notify_incident_reported(
             "incident_id": str(incident.id),
             "category": category_name,
             "severity": incident.severity.value,
-            "area": area.name,
+            "area": area_name,
             "title": incident.title,
             "description": incident.description[:200],
             "address": incident.address or "",
             "occurred_at": incident.occurred_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
         },
-        recipients=recipients,
+        recipients=_PLACEHOLDER,
         priority=_PRIORITY[incident.severity],
         source="incidents",
     )
-    await add_job(
-        session, infrastructure.outbox, queue=NOTIFY_QUEUE, job=SEND_MESSAGE_JOB, payload=message
+    return OutboxMessage(
+        id=uuid.uuid4(),
+        queue=NOTIFY_QUEUE,
+        job=SEND_MESSAGE_JOB,
+        payload=message.model_dump(mode="json", exclude={"recipients"}),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from incidents.intake.models import Incident
+from incidents.intake.records import IncidentRecord
 from incidents.intake.schemas import IncidentOut, LocationOut, ReporterOut
 from pingan_shared.auth import Principal, Role
 from pingan_shared.observability import mask_phones
@@ -12,7 +13,9 @@ from pingan_shared.observability import mask_phones
 SEES_REPORTER_PHONE = frozenset({Role.admin, Role.police, Role.community})
 
 
-def present_incident(incident: Incident, category_name: str, principal: Principal) -> IncidentOut:
+def present_incident(
+    incident: Incident | IncidentRecord, category_name: str, principal: Principal
+) -> IncidentOut:
     """The incident as `principal` may see it."""
     reporter = None
     if not incident.anonymous:

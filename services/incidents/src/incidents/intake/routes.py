@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -11,11 +12,17 @@ from incidents.deps import ReaderDep, ReporterDep
 from incidents.intake import repository, service
 from incidents.intake.presenter import present_incident
 from incidents.intake.schemas import IncidentCreate, IncidentOut
+from incidents.intake.writes import Claim
 from incidents.tables import idempotency_keys
-from pingan_shared.concurrency import set_etag
-from pingan_shared.db import SessionDep
+from pingan_shared.concurrency import etag, set_etag
+from pingan_shared.db import SessionDep, TransactionDep
 from pingan_shared.errors import not_found, problem_responses
-from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
+from pingan_shared.idempotency import (
+    IdempotencyKeyHeader,
+    StoredResponse,
+    replay_stored,
+    request_hash,
+)
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 CREATE = "incidents_create"
@@ -34,7 +41,7 @@ CREATE = "incidents_create"
 )
 async def create_incident(
     body: IncidentCreate,
-    session: SessionDep,
+    conn: TransactionDep,
     principal: ReporterDep,
     response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -44,17 +51,32 @@ async def create_incident(
     The on-duty contacts of the area hear of it. With an `Idempotency-Key`, a retry returns the
     first response; a county system's `external_ref` makes a repeated push return the same incident.
     """
-    keyed = KeyedCreate(idempotency_keys, session, principal.sub, CREATE, idempotency_key, body)
-    if (replayed := await keyed.replay(response)) is not None:
-        return replayed
-    incident, created = await service.report_incident(session, body, principal)
-    names = await repository.category_names(session)
-    out = present_incident(incident, names[incident.category], principal)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = f"/v1/incidents/{incident.id}"
-    set_etag(response, incident.version)
-    await keyed.record(out, status_code=response.status_code)
-    return out
+    claim = None
+    if idempotency_key is not None:
+        claim = Claim(
+            principal.sub, CREATE, idempotency_key, request_hash(body.model_dump(mode="json"))
+        )
+    outcome = await service.report(
+        conn, body, principal, claim, partial(present_incident, principal=principal)
+    )
+    if isinstance(outcome, StoredResponse):
+        return replay_stored(outcome, response)
+    reported = outcome
+    incident = reported.incident
+    out = present_incident(incident, reported.category_name, principal=principal)
+    status = 201 if reported.created else 200
+    if idempotency_key and not reported.created:
+        await idempotency_keys.complete(
+            conn,
+            principal=principal.sub,
+            operation=CREATE,
+            key=idempotency_key,
+            status_code=status,
+            body=out.model_dump(mode="json"),
+        )
+    headers = {"Location": f"/v1/incidents/{incident.id}", "ETag": etag(incident.version)}
+    # Serialised here once: the model was just built and checked, FastAPI need not redo it.
+    return Response(out.model_dump_json(), status, headers, media_type="application/json")
 
 
 @router.get(

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import overload
 
+import asyncpg
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.areas import repository as areas
-from incidents.intake import repository
+from incidents.intake import writes
 from incidents.intake.coordinates import gcj02_to_wgs84, in_china
-from incidents.intake.models import Incident, Source
-from incidents.intake.notifications import notify_incident_reported
+from incidents.intake.models import Severity, Source
+from incidents.intake.notifications import incident_reported_message
+from incidents.intake.records import IncidentRecord
 from incidents.intake.schemas import FUTURE_TOLERANCE, IncidentCreate
+from incidents.tables import idempotency_keys
 from pingan_shared.auth import Principal, Role
+from pingan_shared.db import driver_connection
 from pingan_shared.errors import ProblemError, field_error
+from pingan_shared.idempotency import StoredResponse
 
 _SOURCE_BY_ROLE = {
     Role.patrol: Source.patrol,
@@ -38,64 +47,130 @@ def _check_times(body: IncidentCreate, now: datetime) -> None:
             raise field_error(f"body.{name}", "lies in the future", "future_time")
 
 
-async def report_incident(
-    session: AsyncSession, body: IncidentCreate, principal: Principal
-) -> tuple[Incident, bool]:
-    """Record a report and queue its notification; returns the incident and whether it is new.
+Respond = Callable[[IncidentRecord, str], BaseModel]
+"""Builds the answer to a new report from the incident and its category's name."""
 
-    A county system's repeated push (same `external_ref`) returns the incident it made before.
-    """
-    now = datetime.now(UTC)
-    _check_times(body, now)
-    category = await repository.get_category(session, body.category)
-    if category is None:
-        raise field_error(
-            "body.category", f"unknown category {body.category!r}", "unknown_category"
-        )
-    area = await areas.get_area(session, body.area_code)
-    if area is None:
-        raise field_error("body.area_code", f"unknown area {body.area_code!r}", "unknown_area")
-    if not principal.can_see(area.code):
-        raise ProblemError(403, "outside-areas", "you may not report incidents in this area")
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """The outcome of a report: the incident, whether it is new, and its category's name."""
+
+    incident: IncidentRecord
+    created: bool
+    category_name: str
+
+
+def _location(body: IncidentCreate) -> tuple[float, float]:
     lat, lon = body.location.lat, body.location.lon
     if not in_china(lat, lon):
         raise field_error("body.location", "lies outside China", "implausible_location")
     if body.location.coord_system == "gcj02":
-        lat, lon = gcj02_to_wgs84(lat, lon)
+        return gcj02_to_wgs84(lat, lon)
+    return lat, lon
 
-    source_system = principal.sub if body.external_ref else None
-    if body.external_ref and source_system:
-        existing = await repository.find_by_external_ref(session, source_system, body.external_ref)
-        if existing is not None:
-            return existing, False
 
-    occurred_at = body.occurred_at
-    if occurred_at is None:
-        assert body.occurred_from is not None
-        assert body.occurred_to is not None
-        occurred_at = body.occurred_from + (body.occurred_to - body.occurred_from) / 2
+def _occurred_at(body: IncidentCreate) -> datetime:
+    if body.occurred_at is not None:
+        return body.occurred_at
+    assert body.occurred_from is not None
+    assert body.occurred_to is not None
+    return body.occurred_from + (body.occurred_to - body.occurred_from) / 2
+
+
+@overload
+def _utc(moment: datetime) -> datetime: ...
+@overload
+def _utc(moment: None) -> None: ...
+def _utc(moment: datetime | None) -> datetime | None:
+    # The API answers in UTC, as it reads back from the database, whatever offset came in.
+    return None if moment is None else moment.astimezone(UTC)
+
+
+async def report_incident(
+    session: AsyncSession, body: IncidentCreate, principal: Principal
+) -> Reported:
+    """Record a report and queue its notification.
+
+    A county system's repeated push (same `external_ref`) returns the incident it made before,
+    with `created` False.
+    """
+    outcome = await report(await driver_connection(session), body, principal)
+    assert isinstance(outcome, Reported)
+    return outcome
+
+
+async def report(
+    conn: asyncpg.Connection,
+    body: IncidentCreate,
+    principal: Principal,
+    claim: writes.Claim | None = None,
+    respond: Respond | None = None,
+) -> Reported | StoredResponse:
+    """`report_incident` on a bare connection, optionally under an Idempotency-Key: the key is
+    claimed with the catalogue lookup and answered (`respond`'s JSON) with the write; a key
+    claimed before gives its stored response. The answer to a repeated county push (200) is left
+    for the caller to keep."""
+    now = datetime.now(UTC)
+    _check_times(body, now)
+    if not principal.can_see(body.area_code):
+        # Checked before the lookup, so the answer says nothing of areas outside the caller's.
+        raise ProblemError(403, "outside-areas", "you may not report incidents in this area")
+    found = await writes.look_up(conn, body.category, body.area_code, claim)
+    if claim is not None and not found.claimed:
+        return await idempotency_keys.stored(
+            conn,
+            principal=claim.principal,
+            operation=claim.operation,
+            key=claim.key,
+            body_hash=claim.body_hash,
+        )
+    if found.category_name is None or found.default_severity is None:
+        raise field_error(
+            "body.category", f"unknown category {body.category!r}", "unknown_category"
+        )
+    if found.area_name is None:
+        raise field_error("body.area_code", f"unknown area {body.area_code!r}", "unknown_area")
+    record = _record(body, principal, found, now)
+    message = incident_reported_message(record, found.area_name, found.category_name)
+    answer = None
+    if claim is not None and respond is not None:
+        answer = respond(record, found.category_name).model_dump_json()
+    if await writes.insert_report(conn, record, message, claim, answer):
+        return Reported(record, True, found.category_name)
+    assert record.source_system is not None
+    assert record.external_ref is not None
+    existing = await writes.find_pushed(conn, record.source_system, record.external_ref)
+    return Reported(existing, False, found.category_name)
+
+
+def _record(
+    body: IncidentCreate, principal: Principal, found: writes.Catalogue, now: datetime
+) -> IncidentRecord:
+    assert found.category_name is not None
+    assert found.default_severity is not None
+    lat, lon = _location(body)
     reporter = body.reporter
     anonymous = reporter is None or reporter.anonymous
-    incident = Incident(
-        category=category.code,
-        severity=body.severity or category.default_severity,
-        title=body.title or f"{area.name}{category.name}",
+    return IncidentRecord(
+        id=uuid.uuid4(),
+        category=body.category,
+        severity=body.severity or Severity(found.default_severity),
+        title=body.title or f"{found.area_name}{found.category_name}",
         description=body.description,
-        occurred_at=occurred_at,
-        occurred_from=body.occurred_from,
-        occurred_to=body.occurred_to,
+        occurred_at=_utc(_occurred_at(body)),
+        occurred_from=_utc(body.occurred_from),
+        occurred_to=_utc(body.occurred_to),
         lat=lat,
         lon=lon,
         address=body.location.address,
-        area_code=area.code,
+        area_code=body.area_code,
         reporter_name=None if anonymous or reporter is None else reporter.name,
         reporter_phone=None if anonymous or reporter is None else reporter.phone,
         anonymous=anonymous,
         source=body.source or default_source(principal),
-        source_system=source_system,
+        source_system=principal.sub if body.external_ref else None,
         external_ref=body.external_ref,
         reported_by=principal.sub,
+        created_at=now,
+        updated_at=now,
     )
-    incident = await repository.add_incident(session, incident)
-    await notify_incident_reported(session, incident, area, category.name)
-    return incident, True
