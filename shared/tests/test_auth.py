@@ -135,3 +135,14 @@ async def test_rs256_from_a_jwks_url() -> None:
             )
     finally:
         server.shutdown()
+
+
+async def test_a_cached_token_is_refused_once_it_expires() -> None:
+    verifier = TokenVerifier(ServiceSettings())
+    token = mint_token("u1", ["police"], ["530128100001"], ttl_seconds=1)
+    assert (await verifier.verify(token)).sub == "u1"
+    assert (await verifier.verify(token)).sub == "u1"  # from the cache
+    time.sleep(1.1)
+    with pytest.raises(ProblemError) as refused:
+        await verifier.verify(token)
+    assert refused.value.status == 401
