@@ -121,4 +121,11 @@ def _incident(demo: DemoIncident) -> Incident:
         source_system=DEMO_SOURCE_SYSTEM,
         external_ref=demo.external_ref,
         reported_by="demo",
+        suspect_count=demo.suspects.count if demo.suspects else None,
+        suspect_gender=demo.suspects.gender if demo.suspects else None,
+        suspect_age_band=demo.suspects.age_band if demo.suspects else None,
+        suspect_non_local=demo.suspects.non_local if demo.suspects else None,
+        suspect_traits="，".join(demo.suspects.traits) or None if demo.suspects else None,
+        modus_operandi=[demo.modus_operandi] if demo.modus_operandi else [],
+        loss_amount=demo.loss_amount,
     )

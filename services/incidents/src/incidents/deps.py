@@ -16,3 +16,4 @@ STATISTICS_READERS = (*STAFF, Role.service, Role.inspector)
 ReporterDep = Annotated[Principal, Depends(require_roles(*REPORTERS))]
 ReaderDep = Annotated[Principal, Depends(require_roles(*READERS))]
 StatisticsReaderDep = Annotated[Principal, Depends(require_roles(*STATISTICS_READERS))]
+StaffDep = Annotated[Principal, Depends(require_roles(*STAFF))]

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from incidents.areas.routes import router as areas_router
 from incidents.config import IncidentsSettings, get_settings
 from incidents.intake.routes import router as intake_router
+from incidents.places.routes import router as places_router
 from incidents.statistics.routes import router as statistics_router
 from pingan_shared.app import create_service_app
 
@@ -25,6 +26,7 @@ TAGS = [
     },
     {"name": "incidents", "description": "Reporting and reading incidents (警情上报与查询)"},
     {"name": "statistics", "description": "Incident statistics (警情统计)"},
+    {"name": "places", "description": "Registered places incidents happen at (场所)"},
 ]
 
 
@@ -35,6 +37,6 @@ def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
         title="Pingan incidents (平安·警情)",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[areas_router, intake_router, statistics_router],
+        routers=[areas_router, intake_router, statistics_router, places_router],
         openapi_tags=TAGS,
     )

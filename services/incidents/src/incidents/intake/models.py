@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint, func, text
+from sqlalchemy import Column, DateTime, Index, Numeric, String, UniqueConstraint, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field
 
 from incidents.tables import Table
@@ -95,6 +97,20 @@ class Incident(Table, table=True):
     source_system: str | None = Field(default=None, max_length=100)
     external_ref: str | None = Field(default=None, max_length=200)
     reported_by: str = Field(max_length=200)
+    place_id: uuid.UUID | None = Field(default=None, foreign_key="places.id")
+    suspect_count: int | None = None
+    suspect_gender: str | None = Field(default=None, sa_type=String(10))
+    suspect_age_band: str | None = Field(default=None, sa_type=String(10))
+    suspect_non_local: bool | None = None
+    suspect_traits: str | None = Field(default=None, max_length=500)
+    modus_operandi: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(String(40)), nullable=False, server_default="{}"),
+    )
+    loss_amount: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))
+    attachments: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
+    )
     version: int = Field(default=1, sa_column_kwargs={"server_default": text("1")})
     created_at: datetime | None = Field(default=None, sa_column=_timestamp())
     updated_at: datetime | None = Field(default=None, sa_column=_timestamp())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from incidents.intake.details import AgeBand, Attachment, Gender, Suspects
 from incidents.intake.models import Incident
 from incidents.intake.records import IncidentRecord
 from incidents.intake.schemas import IncidentOut, LocationOut, ReporterOut
@@ -43,6 +44,23 @@ def present_incident(
         reporter=reporter,
         source=incident.source,
         external_ref=incident.external_ref,
+        place_id=incident.place_id,
+        suspects=_suspects(incident),
+        modus_operandi=list(incident.modus_operandi or []),
+        loss_amount=incident.loss_amount,
+        attachments=[Attachment.model_validate(a) for a in incident.attachments or []],
         created_at=incident.created_at,
         updated_at=incident.updated_at,
+    )
+
+
+def _suspects(incident: Incident | IncidentRecord) -> Suspects | None:
+    if incident.suspect_gender is None and incident.suspect_count is None:
+        return None
+    return Suspects(
+        count=incident.suspect_count,
+        gender=Gender(incident.suspect_gender or Gender.unknown),
+        age_band=AgeBand(incident.suspect_age_band or AgeBand.unknown),
+        non_local=incident.suspect_non_local,
+        traits=incident.suspect_traits,
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from incidents.intake.models import IncidentStatus, Severity, Source
 
@@ -34,5 +35,14 @@ class IncidentRecord:
     reported_by: str
     created_at: datetime
     updated_at: datetime
+    place_id: uuid.UUID | None = None
+    suspect_count: int | None = None
+    suspect_gender: str | None = None
+    suspect_age_band: str | None = None
+    suspect_non_local: bool | None = None
+    suspect_traits: str | None = None
+    modus_operandi: list[str] = field(default_factory=list)
+    loss_amount: Decimal | None = None
+    attachments: list[dict[str, str]] = field(default_factory=list)
     status: IncidentStatus = IncidentStatus.reported
     version: int = 1

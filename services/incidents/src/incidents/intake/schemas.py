@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from incidents.intake.details import Attachment, LossAmount, ModusOperandiTag, Suspects
 from incidents.intake.models import IncidentStatus, Severity, Source
 
 CHINESE_MOBILE = r"^1[3-9]\d{9}$"
@@ -67,6 +69,13 @@ class IncidentCreate(BaseModel):
     reporter: Reporter | None = None
     source: Source | None = None
     external_ref: str | None = Field(default=None, min_length=1, max_length=200)
+    place_id: uuid.UUID | None = Field(default=None, description="A registered place (场所)")
+    suspects: Suspects | None = None
+    modus_operandi: list[ModusOperandiTag] = Field(
+        default_factory=list, max_length=10, description="Modus operandi tags (作案手段)"
+    )
+    loss_amount: LossAmount | None = None
+    attachments: list[Attachment] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _time_given(self) -> Self:
@@ -113,5 +122,10 @@ class IncidentOut(BaseModel):
     reporter: ReporterOut | None = None
     source: Source
     external_ref: str | None = None
+    place_id: uuid.UUID | None = None
+    suspects: Suspects | None = None
+    modus_operandi: list[str] = []
+    loss_amount: Decimal | None = None
+    attachments: list[Attachment] = []
     created_at: datetime
     updated_at: datetime

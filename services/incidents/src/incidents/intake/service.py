@@ -115,7 +115,7 @@ async def report(
     if not principal.can_see(body.area_code):
         # Checked before the lookup, so the answer says nothing of areas outside the caller's.
         raise ProblemError(403, "outside-areas", "you may not report incidents in this area")
-    found = await writes.look_up(conn, body.category, body.area_code, claim)
+    found = await writes.look_up(conn, body.category, body.area_code, claim, body.place_id)
     if claim is not None and not found.claimed:
         return await idempotency_keys.stored(
             conn,
@@ -130,6 +130,10 @@ async def report(
         )
     if found.area_name is None:
         raise field_error("body.area_code", f"unknown area {body.area_code!r}", "unknown_area")
+    if body.place_id is not None and (
+        found.place_area is None or not principal.can_see(found.place_area)
+    ):
+        raise field_error("body.place_id", "no such place in your areas", "unknown_place")
     record = _record(body, principal, found, now)
     message = incident_reported_message(record, found.area_name, found.category_name)
     answer = None
@@ -151,6 +155,7 @@ def _record(
     lat, lon = _location(body)
     reporter = body.reporter
     anonymous = reporter is None or reporter.anonymous
+    suspects = body.suspects
     return IncidentRecord(
         id=uuid.uuid4(),
         category=body.category,
@@ -173,4 +178,13 @@ def _record(
         reported_by=principal.sub,
         created_at=now,
         updated_at=now,
+        place_id=body.place_id,
+        suspect_count=suspects.count if suspects else None,
+        suspect_gender=suspects.gender.value if suspects else None,
+        suspect_age_band=suspects.age_band.value if suspects else None,
+        suspect_non_local=suspects.non_local if suspects else None,
+        suspect_traits=suspects.traits if suspects else None,
+        modus_operandi=list(body.modus_operandi),
+        loss_amount=body.loss_amount,
+        attachments=[a.model_dump(mode="json") for a in body.attachments],
     )

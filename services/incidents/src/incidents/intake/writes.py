@@ -28,10 +28,11 @@ WITH claim AS (
     RETURNING true AS claimed
 )
 SELECT c.name AS category_name, c.default_severity::text AS default_severity,
-       a.name AS area_name, (SELECT claimed FROM claim) AS claimed
+       a.name AS area_name, (SELECT claimed FROM claim) AS claimed, p.area_code AS place_area
 FROM (SELECT 1) AS one
 LEFT JOIN categories AS c ON c.code = $1 AND c.active
 LEFT JOIN areas AS a ON a.code = $2
+LEFT JOIN places AS p ON p.id = $7::uuid
 """
 
 # The outbox row goes to the on-duty contacts of the incident's area or of its nearest ancestor
@@ -41,9 +42,12 @@ WITH incident AS (
     INSERT INTO incidents (
         id, category, severity, status, title, description, occurred_at, occurred_from,
         occurred_to, lat, lon, address, area_code, reporter_name, reporter_phone, anonymous,
-        source, source_system, external_ref, reported_by, version, created_at, updated_at)
+        source, source_system, external_ref, reported_by, version, created_at, updated_at,
+        place_id, suspect_count, suspect_gender, suspect_age_band, suspect_non_local,
+        suspect_traits, modus_operandi, loss_amount, attachments)
     VALUES ($1, $2, $3::text::severity, 'reported', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-        $14, $15, $16::text::source, $17, $18, $19, 1, $20, $20)
+        $14, $15, $16::text::source, $17, $18, $19, 1, $20, $20,
+        $29, $30, $31, $32, $33, $34, $35, $36, $37::text::jsonb)
     ON CONFLICT (source_system, external_ref) DO NOTHING
     RETURNING id
 ), nearest AS (
@@ -84,6 +88,7 @@ class Catalogue:
     default_severity: str | None
     area_name: str | None
     claimed: bool | None
+    place_area: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +112,19 @@ class OutboxMessage:
 
 
 async def look_up(
-    conn: asyncpg.Connection, category: str, area_code: str, claim: Claim | None
+    conn: asyncpg.Connection,
+    category: str,
+    area_code: str,
+    claim: Claim | None,
+    place_id: uuid.UUID | None = None,
 ) -> Catalogue:
-    """The category and the area a report names, and the key's claim, in one round trip."""
+    """The category, area and place a report names, and the key's claim, in one round trip."""
     keyed = (claim.principal, claim.operation, claim.key, claim.body_hash) if claim else (None,) * 4
-    row = await conn.fetchrow(LOOKUP, category, area_code, *keyed)
+    row = await conn.fetchrow(LOOKUP, category, area_code, *keyed, place_id)
     claimed = None if claim is None else bool(row["claimed"])
-    return Catalogue(row["category_name"], row["default_severity"], row["area_name"], claimed)
+    return Catalogue(
+        row["category_name"], row["default_severity"], row["area_name"], claimed, row["place_area"]
+    )
 
 
 async def insert_report(
@@ -155,6 +166,15 @@ async def insert_report(
         claim.operation if claim else None,
         claim.key if claim else None,
         answer,
+        record.place_id,
+        record.suspect_count,
+        record.suspect_gender,
+        record.suspect_age_band,
+        record.suspect_non_local,
+        record.suspect_traits,
+        record.modus_operandi,
+        record.loss_amount,
+        json.dumps(record.attachments),
     )
     return written is not None
 
@@ -163,7 +183,9 @@ EXISTING = """
 SELECT id, category, severity::text AS severity, status::text AS status, title, description,
        occurred_at, occurred_from, occurred_to, lat, lon, address, area_code, reporter_name,
        reporter_phone, anonymous, source::text AS source, source_system, external_ref,
-       reported_by, version, created_at, updated_at
+       reported_by, version, created_at, updated_at, place_id, suspect_count, suspect_gender,
+       suspect_age_band, suspect_non_local, suspect_traits, modus_operandi, loss_amount,
+       attachments::text AS attachments
 FROM incidents WHERE source_system = $1 AND external_ref = $2
 """
 
@@ -176,4 +198,5 @@ async def find_pushed(
     row["severity"] = Severity(row["severity"])
     row["status"] = IncidentStatus(row["status"])
     row["source"] = Source(row["source"])
+    row["attachments"] = json.loads(row["attachments"])
     return IncidentRecord(**row)

@@ -1,0 +1,1 @@
+"""Registered places (场所): institutions, compounds, campuses, markets, streets, guard points …"""
