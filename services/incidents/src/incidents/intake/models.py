@@ -11,6 +11,7 @@ from sqlalchemy import Column, DateTime, Index, Numeric, String, UniqueConstrain
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field
 
+from incidents.places import models as _places  # noqa: F401 - `incidents.place_id` refers to it
 from incidents.tables import Table
 
 
