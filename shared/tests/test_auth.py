@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import jwt
@@ -142,7 +143,7 @@ async def test_a_cached_token_is_refused_once_it_expires() -> None:
     token = mint_token("u1", ["police"], ["530128100001"], ttl_seconds=1)
     assert (await verifier.verify(token)).sub == "u1"
     assert (await verifier.verify(token)).sub == "u1"  # from the cache
-    time.sleep(1.1)
+    await asyncio.sleep(1.1)
     with pytest.raises(ProblemError) as refused:
         await verifier.verify(token)
     assert refused.value.status == 401
