@@ -39,7 +39,8 @@ def default_source(principal: Principal) -> Source:
     return Source.community_staff
 
 
-def _check_times(body: IncidentCreate, now: datetime) -> None:
+def check_times(body: IncidentCreate, now: datetime) -> None:
+    """Refuse occurrence times in the future (a few minutes of clock skew allowed)."""
     latest = now + FUTURE_TOLERANCE
     for name in ("occurred_at", "occurred_from", "occurred_to"):
         value = getattr(body, name)
@@ -111,7 +112,7 @@ async def report(
     claimed before gives its stored response. The answer to a repeated county push (200) is left
     for the caller to keep."""
     now = datetime.now(UTC)
-    _check_times(body, now)
+    check_times(body, now)
     if not principal.can_see(body.area_code):
         # Checked before the lookup, so the answer says nothing of areas outside the caller's.
         raise ProblemError(403, "outside-areas", "you may not report incidents in this area")
@@ -134,7 +135,7 @@ async def report(
         found.place_area is None or not principal.can_see(found.place_area)
     ):
         raise field_error("body.place_id", "no such place in your areas", "unknown_place")
-    record = _record(body, principal, found, now)
+    record = build_record(body, principal, found, now)
     message = incident_reported_message(record, found.area_name, found.category_name)
     answer = None
     if claim is not None and respond is not None:
@@ -147,9 +148,10 @@ async def report(
     return Reported(existing, False, found.category_name)
 
 
-def _record(
+def build_record(
     body: IncidentCreate, principal: Principal, found: writes.Catalogue, now: datetime
 ) -> IncidentRecord:
+    """The incident a checked report makes, with the catalogue's names and defaults."""
     assert found.category_name is not None
     assert found.default_severity is not None
     lat, lon = _location(body)
