@@ -43,7 +43,7 @@ $(STAMP): constraints.txt $(PYPROJECTS)
 	  $(PYTHON) -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt $(EDITABLES) ruff mypy pyyaml
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt $(EDITABLES) ruff mypy pyyaml types-openpyxl
 	@touch $(STAMP)
 
 run: install ## bring the whole system up: servers, migrations, demo town, every process (RUN_ARGS=--no-demo)
