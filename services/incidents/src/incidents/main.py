@@ -8,6 +8,7 @@ from incidents.areas.routes import router as areas_router
 from incidents.config import IncidentsSettings, get_settings
 from incidents.intake.routes import router as intake_router
 from incidents.places.routes import router as places_router
+from incidents.privacy.routes import router as privacy_router
 from incidents.statistics.routes import router as statistics_router
 from pingan_shared.app import create_service_app
 
@@ -27,6 +28,7 @@ TAGS = [
     {"name": "incidents", "description": "Reporting and reading incidents (警情上报与查询)"},
     {"name": "statistics", "description": "Incident statistics (警情统计)"},
     {"name": "places", "description": "Registered places incidents happen at (场所)"},
+    {"name": "privacy", "description": "Who read personal data in clear (个人信息查阅记录)"},
 ]
 
 
@@ -37,6 +39,6 @@ def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
         title="Pingan incidents (平安·警情)",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[areas_router, intake_router, statistics_router, places_router],
+        routers=[areas_router, intake_router, statistics_router, places_router, privacy_router],
         openapi_tags=TAGS,
     )

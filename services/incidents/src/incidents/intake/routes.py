@@ -13,6 +13,7 @@ from incidents.intake import repository, service
 from incidents.intake.presenter import present_incident
 from incidents.intake.schemas import IncidentCreate, IncidentOut
 from incidents.intake.writes import Claim
+from incidents.privacy.reads import record_phone_reads
 from incidents.tables import idempotency_keys
 from pingan_shared.concurrency import etag, set_etag
 from pingan_shared.db import SessionDep, TransactionDep
@@ -95,4 +96,7 @@ async def get_incident(
         raise not_found("incident")
     names = await repository.category_names(session)
     set_etag(response, incident.version)
-    return present_incident(incident, names[incident.category], principal)
+    out = present_incident(incident, names[incident.category], principal)
+    if out.reporter is not None and out.reporter.phone == incident.reporter_phone:
+        await record_phone_reads(session, principal, [incident.id], "incidents_get")
+    return out

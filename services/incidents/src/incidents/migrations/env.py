@@ -3,6 +3,7 @@
 from incidents.areas import models as _areas  # noqa: F401 - registers the tables
 from incidents.intake import models as _intake  # noqa: F401 - registers the tables
 from incidents.places import models as _places  # noqa: F401 - registers the tables
+from incidents.privacy import reads as _privacy  # noqa: F401 - registers the tables
 from incidents.tables import metadata
 from pingan_shared.migrations import run_env
 
