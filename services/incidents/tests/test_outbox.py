@@ -73,7 +73,7 @@ async def test_relay_enqueues_send_message_once(
     pool = await create_queue_pool(own_redis.url, NOTIFY_QUEUE)
     try:
         relay = OutboxRelay(database, infrastructure.outbox, pool)
-        assert await relay.relay_once() == 1
+        assert await relay.relay_once() == 2  # the message, and the search for duplicates
         assert await relay.relay_once() == 0
         [job] = await _queued_jobs(pool)
         assert job["f"] == "send_message"
@@ -82,7 +82,7 @@ async def test_relay_enqueues_send_message_once(
         # A row relayed again (say, the relay crashed before marking it) is still one job.
         async with database.session() as session:
             await session.execute(infrastructure.outbox.update().values(sent_at=None))
-        assert await relay.relay_once() == 1
+        assert await relay.relay_once() == 2
         assert len(await _queued_jobs(pool)) == 1
     finally:
         await pool.aclose()
@@ -103,10 +103,10 @@ async def test_report_is_accepted_while_redis_is_down_and_sent_when_it_is_back(
         with pytest.raises(RelayUnavailableError):
             await relay.relay_once()
         async with database.session() as session:
-            row = (await session.execute(select(infrastructure.outbox))).one()
-        assert row.sent_at is None
-        assert row.attempts == 1
-        assert row.last_error
+            rows = (await session.execute(select(infrastructure.outbox))).all()
+        assert all(r.sent_at is None for r in rows)
+        assert any(r.attempts == 1 and r.last_error for r in rows)
+        [row] = [r for r in rows if r.job == "send_message"]
 
         own_redis.start()
         stop = asyncio.Event()

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from arq import func
+
 from incidents.config import get_settings
+from incidents.duplicates.jobs import FIND_DUPLICATES_JOB, find_duplicates_job
 from incidents.tables import idempotency_keys, infrastructure
 from pingan_shared.queue import INCIDENTS_QUEUE, deserialize, redis_settings, serialize
 from pingan_shared.worker import ServiceWorker
@@ -18,7 +21,7 @@ service_worker = ServiceWorker("incidents-worker", get_settings, infrastructure,
 class WorkerSettings:
     """arq settings of the incidents worker."""
 
-    functions: ClassVar[list[Any]] = []
+    functions: ClassVar[list[Any]] = [func(find_duplicates_job, name=FIND_DUPLICATES_JOB)]
     cron_jobs: ClassVar[list[Any]] = service_worker.cron_jobs(minute=17)
     on_startup = service_worker.startup
     on_shutdown = service_worker.shutdown

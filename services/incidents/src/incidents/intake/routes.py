@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from incidents.deps import ReaderDep, ReporterDep
+from incidents.duplicates.service import possible_duplicates
 from incidents.intake import repository, service
 from incidents.intake.presenter import present_incident
 from incidents.intake.schemas import IncidentCreate, IncidentOut
@@ -97,6 +98,7 @@ async def get_incident(
     names = await repository.category_names(session)
     set_etag(response, incident.version)
     out = present_incident(incident, names[incident.category], principal)
+    out.possible_duplicates = await possible_duplicates(session, incident.id)
     if out.reporter is not None and out.reporter.phone == incident.reporter_phone:
         await record_phone_reads(session, principal, [incident.id], "incidents_get")
     return out

@@ -9,6 +9,7 @@ from typing import Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from incidents.duplicates.schemas import PossibleDuplicate
 from incidents.intake.details import Attachment, LossAmount, ModusOperandiTag, Suspects
 from incidents.intake.models import IncidentStatus, Severity, Source
 
@@ -127,5 +128,8 @@ class IncidentOut(BaseModel):
     modus_operandi: list[str] = []
     loss_amount: Decimal | None = None
     attachments: list[Attachment] = []
+    possible_duplicates: list[PossibleDuplicate] = Field(
+        default_factory=list, description="Found shortly after the report (疑似重复警情)"
+    )
     created_at: datetime
     updated_at: datetime

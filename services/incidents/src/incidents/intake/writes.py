@@ -71,6 +71,10 @@ WITH incident AS (
     SELECT $21, $22, $23, $24::text::jsonb || jsonb_build_object('recipients', r.list)
     FROM incident, recipients AS r
     WHERE r.list IS NOT NULL
+), checked AS (
+    INSERT INTO outbox (id, queue, job, payload)
+    SELECT $38, 'pingan:incidents', 'find_duplicates', jsonb_build_object('incident_id', id::text)
+    FROM incident
 ), answered AS (
     UPDATE idempotency_keys SET status_code = 201, response = $28::text::jsonb
     WHERE principal = $25 AND operation = $26 AND key = $27 AND EXISTS (SELECT 1 FROM incident)
@@ -134,8 +138,9 @@ async def insert_report(
     claim: Claim | None = None,
     answer: str | None = None,
 ) -> bool:
-    """Write the incident, its message and the claimed key's answer (JSON); False when a county
-    system's `external_ref` already names an incident (nothing is written then)."""
+    """Write the incident, its message, the job that looks for its duplicates, and the claimed
+    key's answer (JSON); False when a county system's `external_ref` already names an incident
+    (nothing is written then)."""
     written = await conn.fetchval(
         INSERT,
         record.id,
@@ -175,6 +180,7 @@ async def insert_report(
         record.modus_operandi,
         record.loss_amount,
         json.dumps(record.attachments),
+        uuid.uuid4(),
     )
     return written is not None
 
