@@ -19,6 +19,7 @@ class IncidentsSettings(ServiceSettings):
     service_name: str = "incidents"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/pingan_incidents"
     port: int = 8001
+    public_reports_per_hour: int = 10
 
 
 @lru_cache

@@ -9,6 +9,7 @@ from incidents.config import IncidentsSettings, get_settings
 from incidents.intake.routes import router as intake_router
 from incidents.places.routes import router as places_router
 from incidents.privacy.routes import router as privacy_router
+from incidents.public.routes import router as public_router
 from incidents.statistics.routes import router as statistics_router
 from pingan_shared.app import create_service_app
 
@@ -29,6 +30,7 @@ TAGS = [
     {"name": "statistics", "description": "Incident statistics (警情统计)"},
     {"name": "places", "description": "Registered places incidents happen at (场所)"},
     {"name": "privacy", "description": "Who read personal data in clear (个人信息查阅记录)"},
+    {"name": "public", "description": "Residents' reports without an account (群众上报)"},
 ]
 
 
@@ -39,6 +41,6 @@ def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
         title="Pingan incidents (平安·警情)",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[areas_router, intake_router, statistics_router, places_router, privacy_router],
+        routers=[areas_router, intake_router, statistics_router, places_router, privacy_router, public_router],
         openapi_tags=TAGS,
     )

@@ -5,6 +5,7 @@ from incidents.duplicates import models as _duplicates  # noqa: F401 - registers
 from incidents.intake import models as _intake  # noqa: F401 - registers the tables
 from incidents.places import models as _places  # noqa: F401 - registers the tables
 from incidents.privacy import reads as _privacy  # noqa: F401 - registers the tables
+from incidents.public import models as _public  # noqa: F401 - registers the tables
 from incidents.tables import metadata
 from pingan_shared.migrations import run_env
 
