@@ -16,6 +16,7 @@ from sqlmodel import col
 
 from incidents.areas.models import Area, Contact
 from incidents.intake.models import Incident, Severity, Source
+from incidents.patrols.demo import load_demo_patrols
 from pingan_shared.db import Database
 from pingan_shared.demo_town import build_demo_town
 from pingan_shared.demo_town.models import DemoIncident, DemoTown
@@ -29,14 +30,19 @@ async def load_demo(settings: ServiceSettings) -> None:
     """Load the demo town into the incidents database."""
     database = Database(settings.database_url, pool_size=2)
     try:
+        town = build_demo_town()
         async with database.session() as session:
-            added = await load_demo_town(session, build_demo_town())
+            added = await load_demo_town(session, town)
+            patrols = await load_demo_patrols(session, town)
     finally:
         await database.dispose()
     sys.stdout.write(
         "incidents demo: {areas} areas, {contacts} contacts, {incidents} incidents added\n".format(
             **added
         )
+    )
+    sys.stdout.write(
+        "incidents demo patrols: " + ", ".join(f"{n} {kind}" for kind, n in patrols.items()) + "\n"
     )
 
 

@@ -7,10 +7,12 @@ from fastapi import FastAPI
 from incidents.areas.routes import router as areas_router
 from incidents.config import IncidentsSettings, get_settings
 from incidents.intake.routes import router as intake_router
+from incidents.patrols.routes import router as patrols_router
 from incidents.places.routes import router as places_router
 from incidents.privacy.routes import router as privacy_router
 from incidents.public.routes import router as public_router
 from incidents.statistics.routes import router as statistics_router
+from incidents.workflow.routes import router as workflow_router
 from pingan_shared.app import create_service_app
 
 DESCRIPTION = """
@@ -31,6 +33,15 @@ TAGS = [
     {"name": "places", "description": "Registered places incidents happen at (场所)"},
     {"name": "privacy", "description": "Who read personal data in clear (个人信息查阅记录)"},
     {"name": "public", "description": "Residents' reports without an account (群众上报)"},
+    {
+        "name": "workflow",
+        "description": "Handling workflow (上报 → 受理 → 分拨 → 处置 → 办结 → 督办 → 评价)",
+    },
+    {
+        "name": "patrols",
+        "description": "Patrol and village guard teams, guard points, shifts, patrol logs and "
+        "coverage (巡防管面,保安守点)",
+    },
 ]
 
 
@@ -41,6 +52,15 @@ def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
         title="Pingan incidents (平安·警情)",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[areas_router, intake_router, statistics_router, places_router, privacy_router, public_router],
+        routers=[
+            areas_router,
+            intake_router,
+            statistics_router,
+            workflow_router,
+            patrols_router,
+            places_router,
+            privacy_router,
+            public_router,
+        ],
         openapi_tags=TAGS,
     )

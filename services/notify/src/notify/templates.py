@@ -92,6 +92,47 @@ INCIDENT_REPORTED = Template(
     labels={"severity": {"low": "一般", "medium": "较重", "high": "严重", "critical": "特别严重"}},
 )
 
+INCIDENT_DISPATCHED = Template(
+    code="incident_dispatched",
+    description="An incident was dispatched to the recipient's team or office (警情分拨)",
+    markdown=(
+        "**【平安】警情分拨** {area} · {category}\n"
+        "> {title}\n"
+        "> 处置力量: {target}\n"
+        "> 发生时间: {occurred_at}　地址: {address}\n"
+        '> 严重程度: <font color="warning">{severity}</font>'
+    ),
+    text="【平安】警情分拨 {area}·{category}: {title}。处置力量:{target} 发生时间:{occurred_at} "
+    "地址:{address} 严重程度:{severity}",
+    required=frozenset({"area", "category", "title", "target", "occurred_at", "severity"}),
+    optional=frozenset({"address", "incident_id"}),
+    labels={"severity": INCIDENT_REPORTED.labels["severity"]},
+)
+
+INCIDENT_RESOLVED = Template(
+    code="incident_resolved",
+    description="The incident the recipient reported was resolved (警情办结)",
+    markdown="**【平安】警情办结**\n> {title}\n> 处理结果: {note}\n> 办结时间: {resolved_at}",
+    text="【平安】您反映的“{title}”已办结: {note}({resolved_at})。7日内可申请重新办理。",
+    required=frozenset({"title", "note", "resolved_at"}),
+    optional=frozenset({"incident_id"}),
+)
+
+INCIDENT_ESCALATED = Template(
+    code="incident_escalated",
+    description="An incident below the recipient's area is overdue (超时督办)",
+    markdown=(
+        "**【平安】超时督办** {area} · {category}\n"
+        "> {title}\n"
+        '> 超出{stage}时限 <font color="warning">{overdue_minutes} 分钟</font>, 第 {level} 级督办'
+    ),
+    text="【平安】超时督办 {area}·{category}: {title} 超出{stage}时限 {overdue_minutes} 分钟, "
+    "第{level}级督办, 请督促处置。",
+    required=frozenset({"area", "category", "title", "overdue_minutes", "level"}),
+    optional=frozenset({"stage", "incident_id"}),
+    labels={"stage": {"accept": "受理", "arrive": "到场", "resolve": "办结"}},
+)
+
 GENERIC_TEXT = Template(
     code="generic_text",
     description="Free text (通用文本)",
@@ -100,7 +141,16 @@ GENERIC_TEXT = Template(
     required=frozenset({"text"}),
 )
 
-TEMPLATES: dict[str, Template] = {t.code: t for t in (INCIDENT_REPORTED, GENERIC_TEXT)}
+TEMPLATES: dict[str, Template] = {
+    t.code: t
+    for t in (
+        INCIDENT_REPORTED,
+        INCIDENT_DISPATCHED,
+        INCIDENT_RESOLVED,
+        INCIDENT_ESCALATED,
+        GENERIC_TEXT,
+    )
+}
 
 
 def get_template(code: str) -> Template:

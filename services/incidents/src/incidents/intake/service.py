@@ -19,6 +19,7 @@ from incidents.intake.notifications import incident_reported_message
 from incidents.intake.records import IncidentRecord
 from incidents.intake.schemas import FUTURE_TOLERANCE, IncidentCreate
 from incidents.tables import idempotency_keys
+from incidents.workflow.service import record_reported
 from pingan_shared.auth import Principal, Role
 from pingan_shared.db import driver_connection
 from pingan_shared.errors import ProblemError, field_error
@@ -141,6 +142,7 @@ async def report(
     if claim is not None and respond is not None:
         answer = respond(record, found.category_name).model_dump_json()
     if await writes.insert_report(conn, record, message, claim, answer):
+        await record_reported(conn, record, actor=principal)
         return Reported(record, True, found.category_name)
     assert record.source_system is not None
     assert record.external_ref is not None

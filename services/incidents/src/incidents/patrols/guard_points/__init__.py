@@ -1,0 +1,1 @@
+"""Fixed guard points (保安守点) and the guards who hold them."""
