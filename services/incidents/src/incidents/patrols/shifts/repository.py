@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, func, literal, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -75,7 +75,7 @@ async def shifts_covering(
             func.length(col(PatrolShift.area_code)).desc(),
             col(PatrolShift.starts_at),
         )
-        .distinct(col(PatrolShift.team_id))
+        .ext(distinct_on(col(PatrolShift.team_id)))
     )
     return list((await session.execute(query)).all())
 
