@@ -59,6 +59,14 @@ def _mask_processor(
     return {key: _mask_value(value) for key, value in event_dict.items()}
 
 
+class _NamedWriteLogger(structlog.WriteLogger):
+    """A WriteLogger that knows its name, so `add_logger_name` can say who logged."""
+
+    def __init__(self, file: TextIO, name: str) -> None:
+        super().__init__(file)
+        self.name = name
+
+
 def configure_logging(
     service: str, *, level: str = "INFO", json_logs: bool = True, stream: TextIO | None = None
 ) -> None:
@@ -76,17 +84,21 @@ def configure_logging(
         if json_logs
         else structlog.dev.ConsoleRenderer(colors=False)
     )
+    out = stream or sys.stdout
+    # The project's own lines go straight from structlog to the stream (a log line a request:
+    # the standard library's machinery would cost several times as much); lines of uvicorn and
+    # arq pass the same processors through the standard library's handler.
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[*shared, renderer],
+        logger_factory=lambda *args: _NamedWriteLogger(out, str(args[0]) if args else ""),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
-    handler = logging.StreamHandler(stream or sys.stdout)
+    handler = logging.StreamHandler(out)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers = [handler]
