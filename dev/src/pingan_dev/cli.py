@@ -22,6 +22,7 @@ commands:
   test [PYTEST_ARGS]  start servers, then run pytest with the test environment (make test)
   env                 print the services' environment as shell `export` lines
   stop                stop this checkout's embedded PostgreSQL and Redis, if running
+  access-matrix       print docs/access.md: who may call each route
 """
 
 
@@ -57,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             # Everything after `test` belongs to pytest, options included.
             return asyncio.run(test(rest))
+        if command == "access-matrix":
+            from pingan_dev.access import document
+
+            sys.stdout.write(document())
+            return 0
         if command == "run":
             from pingan_dev.run import run
 

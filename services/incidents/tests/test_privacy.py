@@ -59,3 +59,15 @@ async def test_the_record_cannot_be_rewritten(
     with pytest.raises(DBAPIError, match="append-only"):
         async with session.begin_nested():
             await session.execute(text("DELETE FROM personal_data_reads"))
+
+
+async def test_lists_and_exports_record_the_phones_they_show(client: httpx.AsyncClient) -> None:
+    incident_id = await _incident(client)
+    police = bearer("police", areas=[NANJIE], sub="li")
+    assert (await client.get("/v1/incidents", headers=police)).status_code == 200
+    assert (await client.get("/v1/incidents/export.csv", headers=police)).status_code == 200
+    await client.get("/v1/incidents", headers=bearer("leader", areas=[NANJIE]))  # masked: no read
+    reads = await client.get(
+        f"/v1/privacy/phone-reads?incident_id={incident_id}", headers=bearer("admin")
+    )
+    assert sorted(r["purpose"] for r in reads.json()) == ["incidents_export", "incidents_list"]

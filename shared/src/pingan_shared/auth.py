@@ -181,4 +181,5 @@ def require_roles(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]
             raise ProblemError(403, "forbidden", f"this action needs one of the roles: {names}")
         return principal
 
+    dependency.allowed_roles = allowed  # type: ignore[attr-defined]  # read by docs/access.md's generator
     return dependency

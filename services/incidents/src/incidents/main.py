@@ -7,6 +7,8 @@ from fastapi import FastAPI
 from incidents.areas.routes import router as areas_router
 from incidents.config import IncidentsSettings, get_settings
 from incidents.intake.routes import router as intake_router
+from incidents.listing.routes import router as listing_router
+from incidents.open311.routes import router as open311_router
 from incidents.patrols.routes import router as patrols_router
 from incidents.places.routes import router as places_router
 from incidents.privacy.routes import router as privacy_router
@@ -42,6 +44,10 @@ TAGS = [
         "description": "Patrol and village guard teams, guard points, shifts, patrol logs and "
         "coverage (巡防管面,保安守点)",
     },
+    {
+        "name": "open311",
+        "description": "Open311 GeoReport v2 for civic-reporting clients (市民诉求开放接口)",
+    },
 ]
 
 
@@ -54,8 +60,10 @@ def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
         version="0.1.0",
         routers=[
             areas_router,
+            listing_router,
             intake_router,
             statistics_router,
+            open311_router,
             workflow_router,
             patrols_router,
             places_router,

@@ -14,7 +14,7 @@ from incidents.intake import repository, service
 from incidents.intake.presenter import present_incident
 from incidents.intake.schemas import IncidentCreate, IncidentOut
 from incidents.intake.writes import Claim
-from incidents.privacy.reads import record_phone_reads
+from incidents.privacy.reads import phone_shown, record_phone_reads
 from incidents.tables import idempotency_keys
 from pingan_shared.concurrency import etag, set_etag
 from pingan_shared.db import SessionDep, TransactionDep
@@ -99,6 +99,6 @@ async def get_incident(
     set_etag(response, incident.version)
     out = present_incident(incident, names[incident.category], principal)
     out.possible_duplicates = await possible_duplicates(session, incident.id)
-    if out.reporter is not None and out.reporter.phone == incident.reporter_phone:
+    if out.reporter is not None and phone_shown(incident.reporter_phone, out.reporter.phone):
         await record_phone_reads(session, principal, [incident.id], "incidents_get")
     return out

@@ -50,3 +50,8 @@ async def record_phone_reads(
             incident_ids=list(incident_ids),
         )
     )
+
+
+def phone_shown(reporter_phone: str | None, shown: str | None) -> bool:
+    """Whether an answer showed this reporter's phone in clear (not masked, not left out)."""
+    return reporter_phone is not None and shown == reporter_phone

@@ -1,0 +1,32 @@
+"""Open311 reads are public: they show residents' reports only, never sensitive kinds of case."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from incidents_factories import NANJIE, report, seed_areas
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pingan_shared.testing import bearer
+
+RESIDENT = {
+    "category": "theft",
+    "description": "自行车被盗",
+    "occurred_at": "2026-11-20T08:00:00+08:00",
+    "location": {"lat": 25.5561, "lon": 102.4682},
+    "area_code": NANJIE,
+}
+
+
+@pytest.fixture(autouse=True)
+async def _areas(session: AsyncSession) -> None:
+    await seed_areas(session)
+
+
+async def test_only_residents_reports_of_open_kinds_are_listed(client: httpx.AsyncClient) -> None:
+    await client.post("/v1/public/reports", json=RESIDENT)
+    await client.post("/v1/public/reports", json={**RESIDENT, "category": "drugs"})
+    await client.post("/v1/incidents", json=report(), headers=bearer("patrol", areas=[NANJIE]))
+    listed = await client.get("/open311/v2/requests.json")
+    assert listed.status_code == 200
+    assert [r["service_code"] for r in listed.json()] == ["theft"]
