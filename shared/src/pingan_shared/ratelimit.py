@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import structlog
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = structlog.get_logger(__name__)
 
@@ -18,10 +19,11 @@ async def within_limit(redis: Redis, key: str, limit: int, window_seconds: int) 
     name = f"pingan:ratelimit:{key}"
     try:
         async with redis.pipeline(transaction=True) as pipe:
+            # SET NX starts the window; EXPIRE NX would need Redis 7.
+            pipe.set(name, 0, ex=window_seconds, nx=True)
             pipe.incr(name)
-            pipe.expire(name, window_seconds, nx=True)
-            count, _ = await pipe.execute()
-    except (RedisError, OSError) as exc:
+            _, count = await pipe.execute()
+    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
         log.warning("rate_limit_unavailable", key=key, error=type(exc).__name__)
         return True
     return int(count) <= limit
