@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import ColumnElement, Row, Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -13,11 +14,14 @@ from incidents.intake.models import Category, Incident
 from incidents.listing.repository import area_prefix
 from incidents.open311.models import Open311Request
 from incidents.open311.schemas import RequestsQuery
+from incidents.workflow.models import IncidentHandling
 
 # Statuses that end the handling, as Open311's `closed`; every other one is `open`.
 CLOSED = ("resolved", "closed", "rejected", "merged")
 
-RequestRow = Row[Incident, str, str | None]
+# (incident, service name, media URL, expected at, dispatch target's kind and name); the last
+# three are None while the incident has no handling row.
+RequestRow = Row[Incident, str, str | None, datetime | None, str | None, str | None]
 
 
 async def active_categories(session: AsyncSession) -> list[Category]:
@@ -33,11 +37,29 @@ PUBLIC_SOURCES = ("resident",)
 NOT_PUBLIC_CATEGORIES = ("drugs", "gambling")
 
 
-def _requests() -> Select[Incident, str, str | None]:
+def _expected() -> ColumnElement[datetime | None]:
+    """When the request should be fulfilled: the resolve time limit once accepted, before that
+    the accept time limit."""
+    return case(
+        (col(IncidentHandling.accepted_at).is_not(None), col(IncidentHandling.resolve_due)),
+        else_=col(IncidentHandling.accept_due),
+    )
+
+
+def _requests() -> Select[Incident, str, str | None, datetime | None, str | None, str | None]:
+    # One LEFT JOIN each: a page of requests is one statement, whatever its size.
     return (
-        select(Incident, col(Category.name), col(Open311Request.media_url))
+        select(
+            Incident,
+            col(Category.name),
+            col(Open311Request.media_url),
+            _expected(),
+            col(IncidentHandling.target_kind),
+            col(IncidentHandling.target_name),
+        )
         .join(Category, col(Category.code) == col(Incident.category))
         .outerjoin(Open311Request, col(Open311Request.incident_id) == col(Incident.id))
+        .outerjoin(IncidentHandling, col(IncidentHandling.incident_id) == col(Incident.id))
         .where(
             col(Incident.source).in_(PUBLIC_SOURCES),
             col(Incident.category).not_in(NOT_PUBLIC_CATEGORIES),

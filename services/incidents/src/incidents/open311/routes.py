@@ -205,7 +205,7 @@ async def list_requests(
             raise Open311Error(400, *[f"service_code {c!r} is not a service" for c in unknown])
     rows = await repository.find_requests(session, query)
     zone = _zone(request)
-    found = [service.service_request(i, name, media, zone) for i, name, media in rows]
+    found = [service.service_request(row, zone) for row in rows]
     return respond(fmt, "service_requests", found, item="request")
 
 
@@ -229,8 +229,7 @@ async def get_request(
     row = await repository.find_request(session, _request_id(service_request_id))
     if row is None:
         raise Open311Error(404, f"service_request_id {service_request_id!r} was not found")
-    incident, name, media = row
-    found = service.service_request(incident, name, media, _zone(request))
+    found = service.service_request(row, _zone(request))
     return respond(fmt, "service_requests", [found], item="request")
 
 

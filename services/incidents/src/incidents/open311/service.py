@@ -11,13 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.areas import repository as areas
 from incidents.intake import repository as intake
-from incidents.intake.models import Incident, Source
+from incidents.intake.models import Source
 from incidents.intake.schemas import IncidentCreate, Location, Reporter
 from incidents.intake.service import report_incident
 from incidents.open311 import keys, repository
 from incidents.open311.errors import Open311Error
 from incidents.open311.models import Open311Request
+from incidents.open311.repository import RequestRow
 from incidents.open311.schemas import CreatedRequest, NewRequest, ServiceRequest
+from incidents.workflow.models import TargetKind
 from pingan_shared.auth import Principal
 from pingan_shared.errors import ProblemError
 from pingan_shared.observability import mask_phones
@@ -26,6 +28,8 @@ SERVICE_NOTICE = (
     "已受理上报,由属地社区和警务室核实处置。"
     " Received: the area's community staff and police office will check and handle it."
 )
+# A community staff target is a person: the public sees their office, not their name.
+COMMUNITY_STAFF = "社区工作人员 Community staff"
 STATUS_NOTES = {
     "reported": "已上报,等待受理 Reported, waiting to be accepted",
     "accepted": "已受理 Accepted",
@@ -114,10 +118,16 @@ def _w3c(moment: datetime | None, zone: tzinfo) -> str:
     return moment.astimezone(zone).isoformat(timespec="seconds")
 
 
-def service_request(
-    incident: Incident, service_name: str, media_url: str | None, zone: tzinfo
-) -> ServiceRequest:
-    """An incident as the public sees it: no reporter, phones in the text masked."""
+def _agency(target_kind: str | None, target_name: str | None) -> str | None:
+    if target_kind == TargetKind.community_staff:
+        return COMMUNITY_STAFF
+    return target_name
+
+
+def service_request(row: RequestRow, zone: tzinfo) -> ServiceRequest:
+    """An incident as the public sees it: no reporter, phones in the text masked; when it is
+    expected to be handled and by whom, from its handling."""
+    incident, service_name, media_url, expected, target_kind, target_name = row
     status = incident.status.value
     return ServiceRequest(
         service_request_id=str(incident.id),
@@ -126,11 +136,11 @@ def service_request(
         service_name=service_name,
         service_code=incident.category,
         description=mask_phones(incident.description),
-        agency_responsible=None,
+        agency_responsible=_agency(target_kind, target_name),
         service_notice=None,
         requested_datetime=_w3c(incident.created_at, zone),
         updated_datetime=_w3c(incident.updated_at, zone),
-        expected_datetime=None,
+        expected_datetime=_w3c(expected, zone) if expected is not None else None,
         address=mask_phones(incident.address) if incident.address else None,
         address_id=None,
         zipcode=None,
