@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, DateTime, func
+from sqlalchemy import Column, DateTime, ForeignKey, SmallInteger, String, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import UserDefinedType
 from sqlmodel import Field
 
 from incidents.tables import Table
@@ -36,6 +39,10 @@ class Area(Table, table=True):
     lat: float | None = None
     lon: float | None = None
     population: int | None = None
+    # GeoJSON Polygon or MultiPolygon, WGS-84; its rings are also in `area_boundaries`.
+    boundary: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSONB(none_as_null=True), nullable=True)
+    )
 
 
 class ContactRole(StrEnum):
@@ -64,3 +71,26 @@ class Contact(Table, table=True):
         default=None,
         sa_column=Column(DateTime(timezone=True), server_default=func.now(), nullable=False),
     )
+
+
+class PolygonType(UserDefinedType[str]):
+    """PostgreSQL's built-in geometric `polygon`, written as text `((x,y),…)` (no PostGIS)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: object) -> str:
+        """The column's SQL type."""
+        return "POLYGON"
+
+
+class AreaBoundary(Table, table=True):
+    """One ring of an area's boundary: ring 0 of each part is its outline, later rings holes."""
+
+    __tablename__ = "area_boundaries"
+
+    area_code: str = Field(
+        sa_column=Column(String(20), ForeignKey("areas.code", ondelete="CASCADE"), primary_key=True)
+    )
+    part: int = Field(sa_column=Column(SmallInteger, primary_key=True))
+    ring: int = Field(sa_column=Column(SmallInteger, primary_key=True))
+    shape: str = Field(sa_column=Column(PolygonType, nullable=False))

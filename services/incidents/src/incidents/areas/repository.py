@@ -42,3 +42,13 @@ async def duty_contacts(session: AsyncSession, area_code: str) -> list[Contact]:
         return []
     nearest = contacts[0].area_code
     return [c for c in contacts if c.area_code == nearest]
+
+
+async def areas_with_boundaries(session: AsyncSession, prefixes: Sequence[str]) -> list[Area]:
+    """Areas inside any of `prefixes` that have a boundary, ordered by code."""
+    if not prefixes:
+        return []
+    query = select(Area).where(
+        or_(*[col(Area.code).startswith(p) for p in prefixes]), col(Area.boundary).is_not(None)
+    )
+    return list((await session.execute(query.order_by(col(Area.code)))).scalars())
