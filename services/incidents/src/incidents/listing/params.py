@@ -72,6 +72,14 @@ def incident_filters(
             description="关键词 text found in the title or description",
         ),
     ] = None,
+    team: Annotated[
+        uuid.UUID | None,
+        Query(description="巡防队 patrol team id: incidents dispatched to that team now"),
+    ] = None,
+    supervised: Annotated[
+        bool | None,
+        Query(description="督办 true: only supervised incidents; false: only the others"),
+    ] = None,
 ) -> IncidentFilters:
     """Dependency: the filters of a list or export request."""
     if occurred_from and occurred_to and occurred_from >= occurred_to:
@@ -87,6 +95,8 @@ def incident_filters(
         occurred_to=occurred_to,
         bbox=parse_bbox(bbox) if bbox else None,
         text=text or None,
+        team=team,
+        supervised=supervised,
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from incidents.intake.models import Incident
 from incidents.listing import keyset
 from incidents.listing.schemas import IncidentFilters, IncidentSort
+from incidents.workflow.models import IncidentHandling, TargetKind
 
 STREAM_BATCH = 1000
 
@@ -62,6 +63,31 @@ def conditions(filters: IncidentFilters, prefixes: Sequence[str]) -> list[Column
                 col(Incident.description).ilike(pattern, escape="\\"),
             )
         )
+    where.extend(_handling_conditions(filters))
+    return where
+
+
+def _handling(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The incident's handling row matches `conditions` (a semi-join: one row per incident, and
+    the list's own order and keyset stay as they are)."""
+    return exists().where(col(IncidentHandling.incident_id) == col(Incident.id), *conditions)
+
+
+def _handling_conditions(filters: IncidentFilters) -> list[ColumnElement[bool]]:
+    # Both match the partial indexes of migration 0010_listing_team, so a team's or the
+    # supervised incidents are found from the (few) handling rows, not a scan of the list.
+    where: list[ColumnElement[bool]] = []
+    if filters.team is not None:
+        where.append(
+            _handling(
+                col(IncidentHandling.target_kind) == TargetKind.patrol_team.value,
+                col(IncidentHandling.target_id) == str(filters.team),
+            )
+        )
+    if filters.supervised is not None:
+        # An incident without a handling row is not supervised.
+        supervised = _handling(col(IncidentHandling.supervised).is_(True))
+        where.append(supervised if filters.supervised else ~supervised)
     return where
 
 

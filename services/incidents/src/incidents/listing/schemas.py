@@ -43,3 +43,5 @@ class IncidentFilters:
     occurred_to: datetime | None = None
     bbox: BoundingBox | None = None
     text: str | None = None
+    team: uuid.UUID | None = None  # the patrol team the incident is dispatched to now
+    supervised: bool | None = None  # 督办: True only supervised ones, False only the others
