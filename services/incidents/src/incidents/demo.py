@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from incidents.areas.demo_boundaries import load_demo_boundaries
 from incidents.areas.models import Area, Contact
 from incidents.intake.models import Incident, Severity, Source
 from incidents.patrols.demo import load_demo_patrols
@@ -67,6 +68,7 @@ async def load_demo_town(session: AsyncSession, town: DemoTown) -> dict[str, int
         .on_conflict_do_nothing()
         .returning(col(Area.code))
     )
+    await load_demo_boundaries(session, town.areas)
     contacts = await session.execute(
         insert(Contact)
         .values(
