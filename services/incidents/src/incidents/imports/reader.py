@@ -30,23 +30,31 @@ HEADERS = {
     "loss_amount": ("损失金额",),
     "modus_operandi": ("作案手段",),
 }
-_BY_LABEL = {label: field for field, labels in HEADERS.items() for label in (field, *labels)}
+REQUIRED = frozenset({"category", "description", "area_code", "lat", "lon"})
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read as a table of incidents."""
+    """The file cannot be read as a table of the rows asked for."""
 
 
-def _fields(header: list[Any]) -> list[str | None]:
-    fields = [_BY_LABEL.get(str(h).strip()) if h is not None else None for h in header]
-    missing = {"category", "description", "area_code", "lat", "lon"} - set(fields)
+def _fields(
+    header: list[Any], headers: dict[str, tuple[str, ...]], required: frozenset[str]
+) -> list[str | None]:
+    by_label = {label: field for field, labels in headers.items() for label in (field, *labels)}
+    fields = [by_label.get(str(h).strip()) if h is not None else None for h in header]
+    missing = required - set(fields)
     if missing:
         raise ImportFileError(f"the header lacks the columns: {', '.join(sorted(missing))}")
     return fields
 
 
-def read_rows(path: Path) -> Iterator[dict[str, Any]]:
-    """Each data row, with empty cells left out."""
+def read_rows(
+    path: Path,
+    headers: dict[str, tuple[str, ...]] = HEADERS,
+    required: frozenset[str] = REQUIRED,
+) -> Iterator[dict[str, Any]]:
+    """Each data row, with empty cells left out; `headers` maps each field to its Chinese
+    labels (incidents by default), `required` names the columns a file must have."""
     if path.suffix.lower() == ".xlsx":
         workbook = load_workbook(path, read_only=True, data_only=True)
         rows: Iterator[tuple[Any, ...]] = workbook.active.iter_rows(values_only=True)  # type: ignore[union-attr]
@@ -58,7 +66,7 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
     header = next(rows, None)
     if header is None:
         raise ImportFileError("the file is empty")
-    fields = _fields(list(header))
+    fields = _fields(list(header), headers, required)
     for row in rows:
         record = {f: v for f, v in zip(fields, row, strict=False) if f and v not in (None, "")}
         if record:
