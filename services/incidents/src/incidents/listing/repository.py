@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -74,21 +74,23 @@ def _handling(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def _handling_conditions(filters: IncidentFilters) -> list[ColumnElement[bool]]:
-    # Both match the partial indexes of migration 0010_listing_team, so a team's or the
-    # supervised incidents are found from the (few) handling rows, not a scan of the list.
-    where: list[ColumnElement[bool]] = []
+    # The plain column, not `IS TRUE`: only then does PostgreSQL see that the condition implies
+    # the partial index's `WHERE supervised` (migration 0010_listing_team).
+    supervised = col(IncidentHandling.supervised) == true()
     if filters.team is not None:
-        where.append(
-            _handling(
-                col(IncidentHandling.target_kind) == TargetKind.patrol_team.value,
-                col(IncidentHandling.target_id) == str(filters.team),
-            )
-        )
-    if filters.supervised is not None:
-        # An incident without a handling row is not supervised.
-        supervised = _handling(col(IncidentHandling.supervised).is_(True))
-        where.append(supervised if filters.supervised else ~supervised)
-    return where
+        # A dispatched incident has a handling row: both filters are one semi-join, started from
+        # the team's partial index.
+        team = [
+            col(IncidentHandling.target_kind) == TargetKind.patrol_team.value,
+            col(IncidentHandling.target_id) == str(filters.team),
+        ]
+        if filters.supervised is not None:
+            team.append(supervised if filters.supervised else ~supervised)
+        return [_handling(*team)]
+    if filters.supervised is None:
+        return []
+    # An incident without a handling row is not supervised.
+    return [_handling(supervised) if filters.supervised else ~_handling(supervised)]
 
 
 def list_query(
