@@ -147,3 +147,17 @@ async def test_a_cached_token_is_refused_once_it_expires() -> None:
     with pytest.raises(ProblemError) as refused:
         await verifier.verify(token)
     assert refused.value.status == 401
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"areas": "530128100001"}, {"roles": "admin"}, {"areas": [530128]}, {"areas": ["53%"]}],
+    ids=["areas-as-string", "roles-as-string", "area-as-number", "area-not-digits"],
+)
+async def test_claims_of_the_wrong_shape_are_refused(bad: dict[str, object]) -> None:
+    token = jwt.encode(
+        claims(**bad), ServiceSettings().jwt_secret.get_secret_value(), algorithm="HS256"
+    )
+    with pytest.raises(ProblemError) as refused:
+        await TokenVerifier(ServiceSettings()).verify(token)
+    assert refused.value.status == 401

@@ -25,3 +25,17 @@ def settings(database_url: str, redis_url: str) -> IncidentsSettings:
     return IncidentsSettings(
         database_url=database_url, redis_url=redis_url, environment="test", log_json=False
     )
+
+
+@pytest.fixture(autouse=True)
+async def _fresh_rate_limits(redis_url: str) -> None:
+    """Each test starts with no public reports counted against its address."""
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(redis_url)
+    try:
+        keys = await redis.keys("pingan:ratelimit:*")
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from incidents.intake.models import Incident
+from incidents.patrols.models import PatrolTeam
 from incidents.tables import infrastructure
 from incidents.workflow.models import IncidentHandling, TimelineEntry
 from incidents.workflow.service import record_reported
@@ -46,13 +47,32 @@ PATHS["rejected"] = [{"action": "reject", "reason": "不属实"}]
 PATHS["reopened"] = [*PATHS["resolved"], {"action": "reopen", "reason": "又发生了"}]
 
 
+async def seed_team(session: AsyncSession) -> None:
+    """The patrol team `TEAM_TARGET` names, once."""
+    if await session.get(PatrolTeam, uuid.UUID(TEAM_ID)) is None:
+        session.add(
+            PatrolTeam(
+                id=uuid.UUID(TEAM_ID), name="南街义务巡防队", kind="patrol_team", area_code=NANJIE
+            )
+        )
+        await session.flush()
+
+
 async def new_incident(
     client: httpx.AsyncClient,
     session: AsyncSession,
     headers: dict[str, str] = REPORTER,
     **overrides: Any,
 ) -> dict[str, Any]:
-    """Report an incident and start its handling, as intake does."""
+    """Report an incident and start its handling, as intake does (the team it may be dispatched
+    to is registered first)."""
+    if await session.get(PatrolTeam, uuid.UUID(TEAM_ID)) is None:
+        session.add(
+            PatrolTeam(
+                id=uuid.UUID(TEAM_ID), name="南街义务巡防队", kind="patrol_team", area_code=NANJIE
+            )
+        )
+        await session.flush()
     body = report(**{"reporter": {"name": "王芳", "phone": "13912345678"}, **overrides})
     created = await client.post("/v1/incidents", json=body, headers=headers)
     assert created.status_code == 201, created.text

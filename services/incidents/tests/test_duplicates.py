@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from incidents_factories import NANJIE, report, seed_areas
+from incidents_factories import BEIJIE, NANJIE, report, seed_areas
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from incidents.duplicates.jobs import find_duplicates_job
@@ -70,3 +70,19 @@ async def test_a_repeated_report_is_found_and_shown(
     assert (
         await find_duplicates_job({"database": database}, {"incident_id": str(uuid.uuid4())}) == 0
     )
+
+
+async def test_a_duplicate_in_a_neighbouring_area_stays_invisible(
+    client: httpx.AsyncClient,
+    app_and_client: tuple[object, httpx.AsyncClient],
+    connection: AsyncConnection,
+) -> None:
+    town = bearer("police", areas=["530128100"])
+    first = (await client.post("/v1/incidents", json=report(area_code=BEIJIE), headers=town)).json()
+    second = (await client.post("/v1/incidents", json=report(), headers=town)).json()
+    database: Database = app_and_client[0].state.database  # type: ignore[attr-defined]
+    assert await find_duplicates_job({"database": database}, {"incident_id": second["id"]}) == 1
+    seen_by_town = (await client.get(f"/v1/incidents/{second['id']}", headers=town)).json()
+    assert [d["incident_id"] for d in seen_by_town["possible_duplicates"]] == [first["id"]]
+    seen_by_nanjie = (await client.get(f"/v1/incidents/{second['id']}", headers=POLICE)).json()
+    assert seen_by_nanjie["possible_duplicates"] == []

@@ -14,7 +14,7 @@ import pytest
 from incidents_factories import seed_areas
 from incidents_listing import add_incidents, incident_row
 from incidents_open311 import BASE, parse_xml
-from incidents_workflow import ADMIN, TEAM_TARGET, act, handling
+from incidents_workflow import ADMIN, TEAM_TARGET, act, handling, seed_team
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -27,6 +27,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(autouse=True)
 async def _areas(session: AsyncSession) -> None:
     await seed_areas(session)
+    await seed_team(session)
 
 
 def w3c(moment: datetime | None) -> str | None:

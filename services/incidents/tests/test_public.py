@@ -23,7 +23,6 @@ BODY = {
 @pytest.fixture(autouse=True)
 async def _fresh(session: AsyncSession, app_and_client: tuple[FastAPI, httpx.AsyncClient]) -> None:
     await seed_areas(session)
-    await app_and_client[0].state.redis.delete("pingan:ratelimit:public-report:127.0.0.1")
 
 
 async def test_an_anonymous_resident_reports_and_follows_by_receipt(
@@ -36,6 +35,7 @@ async def test_an_anonymous_resident_reports_and_follows_by_receipt(
     stored = await session.get(Incident, created.json()["incident_id"])
     assert stored is not None
     assert (stored.source, stored.anonymous, stored.reporter_phone) == ("resident", True, None)
+    assert stored.reported_by == "public"  # no address kept
     status = await client.get(f"/v1/public/reports/{receipt}")
     assert status.status_code == 200
     assert status.json()["category_name"] == "盗窃"

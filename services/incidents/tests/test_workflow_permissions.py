@@ -3,14 +3,16 @@ allowed roles succeed and the others get 403; outside their areas the incident d
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
 import pytest
 from incidents_factories import BEIJIE, NANJIE, seed_areas
-from incidents_workflow import TEAM_TARGET, act, drive, new_incident, timeline
+from incidents_workflow import TEAM_ID, TEAM_TARGET, act, drive, new_incident, seed_team, timeline
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.patrols.models import PatrolMember
 from pingan_shared.testing import bearer
 
 ALL_ROLES = ["admin", "leader", "police", "community", "patrol", "inspector", "unit", "service"]
@@ -35,6 +37,13 @@ MATRIX: dict[str, tuple[str, dict[str, Any], set[str]]] = {
 @pytest.fixture(autouse=True)
 async def _areas(session: AsyncSession) -> None:
     await seed_areas(session)
+    await seed_team(session)
+    # The patrol caller of the matrix is a member of the team incidents are dispatched to.
+    member = PatrolMember(
+        team_id=uuid.UUID(TEAM_ID), name="赵队员", phone="13600001111", subject="matrix-user"
+    )
+    session.add(member)
+    await session.flush()
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -73,4 +82,13 @@ async def test_a_patrol_member_may_not_start_what_went_to_a_police_office(
     assert dispatched.status_code == 200
     patrol = bearer("patrol", areas=[NANJIE], sub="patrol-9")
     response = await act(client, incident["id"], 3, {"action": "start"}, patrol)
+    assert response.status_code == 403
+
+
+async def test_a_patrol_member_of_another_team_may_not_start_it(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    incident = await drive(client, await new_incident(client, session), "dispatched")
+    stranger = bearer("patrol", areas=[NANJIE], sub="patrol-of-another-team")
+    response = await act(client, incident["id"], incident["version"], {"action": "start"}, stranger)
     assert response.status_code == 403

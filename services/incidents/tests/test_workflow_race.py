@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from incidents_factories import report, seed_areas
-from incidents_workflow import ADMIN, TEAM_TARGET, act, new_incident, timeline
+from incidents_workflow import ADMIN, TEAM_TARGET, act, new_incident, seed_team, timeline
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,7 @@ async def committed(
     database: Database = app.state.database
     async with database.session() as session:
         await seed_areas(session)
+        await seed_team(session)
     try:
         yield client, database
     finally:
@@ -69,6 +70,7 @@ async def test_the_database_refuses_to_change_or_delete_timeline_entries(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     await seed_areas(session)
+    await seed_team(session)
     incident = await new_incident(client, session)
     for statement in (
         "UPDATE incident_timeline SET note = 'rewritten'",

@@ -160,3 +160,18 @@ async def test_every_operation_is_named_tagged_and_documents_its_problems(
             assert operation.get("summary"), path
             if path.startswith("/v1/"):
                 assert {"401", "403", "422"} <= set(operation["responses"]), path
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ['["x","y"]', '["2026-11-28T10:00:00","00000000-0000-0000-0000-000000000000"]', "[1]"],
+)
+async def test_a_cursor_this_service_did_not_issue_is_a_422(
+    client: httpx.AsyncClient, payload: str
+) -> None:
+    import base64
+
+    cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    response = await client.get(f"/v1/messages?cursor={cursor}", headers=bearer("admin"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "query.cursor"

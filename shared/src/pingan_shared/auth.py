@@ -7,6 +7,7 @@ invisible: routes answer 404 for it, never 403, so existence does not leak.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Iterable
@@ -132,8 +133,10 @@ class TokenVerifier:
                 issuer=ISSUER,
                 options={"require": REQUIRED_CLAIMS},
             )
-            roles = frozenset(Role(r) for r in claims["roles"])
-            areas = tuple(str(a) for a in claims["areas"])
+            roles = frozenset(Role(r) for r in _strings(claims["roles"], "roles"))
+            areas = tuple(_strings(claims["areas"], "areas"))
+            if not all(_AREA.fullmatch(a) for a in areas):
+                raise ValueError("areas must be area-code prefixes (digits)")
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
             raise unauthorized(f"invalid token: {exc}") from None
         principal = Principal(
@@ -145,6 +148,16 @@ class TokenVerifier:
             scopes=frozenset(claims.get("scopes") or ()),
         )
         return principal, float(claims["exp"])
+
+
+_AREA = re.compile(r"\d{1,20}")
+
+
+def _strings(value: object, claim: str) -> list[str]:
+    # A string where a list belongs would be read letter by letter: "530128" as six areas.
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"the {claim} claim must be a list of strings")
+    return value
 
 
 def unauthorized(detail: str) -> ProblemError:

@@ -55,6 +55,7 @@ def run_service_cli(
             port=settings.port,
             log_config=None,
             proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             server_header=False,
         )
     elif args.command == "migrate":

@@ -6,6 +6,7 @@ when it raises. Services and repositories only `flush()`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -52,6 +53,7 @@ class Database:
         self._sessionmaker = self._default_sessionmaker
         self._pool_size = pool_size
         self._driver_pool: asyncpg.Pool | None = None
+        self._driver_pool_lock = asyncio.Lock()
         self._bound: AsyncConnection | None = None
 
     def bind_to(self, connection: AsyncConnection) -> None:
@@ -96,6 +98,17 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    async def _create_driver_pool(self) -> asyncpg.Pool:
+        async with self._driver_pool_lock:  # two first requests must not open two pools
+            if self._driver_pool is None:
+                url = self.engine.url.set(drivername="postgresql", query={})
+                self._driver_pool = await asyncpg.create_pool(
+                    url.render_as_string(hide_password=False),
+                    min_size=1,
+                    max_size=self._pool_size,
+                )
+            return self._driver_pool
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -45,6 +45,12 @@ class ServiceSettings(BaseSettings):
     )
     host: str = "0.0.0.0"
     port: int = 8000
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        validation_alias=_unprefixed("PINGAN_FORWARDED_ALLOW_IPS"),
+        description="Proxies whose X-Forwarded-For is believed (comma list, or * behind a "
+        "proxy that always sets it): the client address public rate limits count by",
+    )
     jwt_secret: SecretStr = Field(
         default=SecretStr(DEV_JWT_SECRET), validation_alias=_unprefixed("PINGAN_JWT_SECRET")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -14,6 +14,7 @@ from incidents.duplicates.models import DuplicateCandidate
 from incidents.duplicates.schemas import PossibleDuplicate
 from incidents.duplicates.scoring import THRESHOLD, distance_m, likeness, limits_for
 from incidents.intake.models import Incident, IncidentStatus
+from pingan_shared.auth import Principal
 
 METRES_PER_DEGREE = 111_320.0
 NOT_CANDIDATES = (IncidentStatus.rejected, IncidentStatus.merged)
@@ -69,28 +70,33 @@ async def find_duplicates(session: AsyncSession, incident_id: uuid.UUID) -> int:
 
 
 async def possible_duplicates(
-    session: AsyncSession, incident_id: uuid.UUID
+    session: AsyncSession, incident_id: uuid.UUID, principal: Principal
 ) -> list[PossibleDuplicate]:
-    """The reports that may repeat this one or that it may repeat, most alike first."""
-    pairs = (
-        await session.execute(
-            select(DuplicateCandidate)
-            .where(
-                or_(
-                    col(DuplicateCandidate.incident_id) == incident_id,
-                    col(DuplicateCandidate.candidate_id) == incident_id,
-                )
+    """The reports that may repeat this one or that it may repeat, most alike first; only those
+    inside the caller's areas (a neighbouring community's reports stay invisible)."""
+    other = case(
+        (col(DuplicateCandidate.incident_id) == incident_id, col(DuplicateCandidate.candidate_id)),
+        else_=col(DuplicateCandidate.incident_id),
+    )
+    rows = await session.execute(
+        select(DuplicateCandidate, other, col(Incident.area_code))
+        .join(Incident, col(Incident.id) == other)
+        .where(
+            or_(
+                col(DuplicateCandidate.incident_id) == incident_id,
+                col(DuplicateCandidate.candidate_id) == incident_id,
             )
-            .order_by(col(DuplicateCandidate.score).desc())
         )
-    ).scalars()
+        .order_by(col(DuplicateCandidate.score).desc())
+    )
     return [
         PossibleDuplicate(
-            incident_id=p.candidate_id if p.incident_id == incident_id else p.incident_id,
-            score=p.score,
-            distance_m=p.distance_m,
-            minutes_apart=p.minutes_apart,
-            text_similarity=p.text_similarity,
+            incident_id=other_id,
+            score=pair.score,
+            distance_m=pair.distance_m,
+            minutes_apart=pair.minutes_apart,
+            text_similarity=pair.text_similarity,
         )
-        for p in pairs
+        for pair, other_id, area_code in rows.all()
+        if principal.can_see(area_code)
     ]

@@ -98,7 +98,7 @@ async def get_incident(
     names = await repository.category_names(session)
     set_etag(response, incident.version)
     out = present_incident(incident, names[incident.category], principal)
-    out.possible_duplicates = await possible_duplicates(session, incident.id)
+    out.possible_duplicates = await possible_duplicates(session, incident.id, principal)
     if out.reporter is not None and phone_shown(incident.reporter_phone, out.reporter.phone):
         await record_phone_reads(session, principal, [incident.id], "incidents_get")
     return out

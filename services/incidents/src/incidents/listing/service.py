@@ -84,6 +84,7 @@ async def export_incidents(database: Database, request: ListRequest) -> AsyncIte
     own (an export streams after the request's session has closed)."""
     if not request.prefixes:
         return
+    batch: list[IncidentOut] = []
     read: list[uuid.UUID] = []
     async with database.session() as session:
         stream = repository.stream_incidents(
@@ -92,10 +93,31 @@ async def export_incidents(database: Database, request: ListRequest) -> AsyncIte
         async for incident in stream:
             name = request.category_names[incident.category]
             out = present_incident(incident, name, request.principal)
+            batch.append(out)
             if _clear(incident.reporter_phone, out):
                 read.append(incident.id)
-            yield out
-        await record_phone_reads(session, request.principal, read, "incidents_export")
+            if len(batch) >= READ_RECORD_BATCH:
+                await _record_then_clear(database, request.principal, read)
+                for row in batch:
+                    yield row
+                batch.clear()
+        await _record_then_clear(database, request.principal, read)
+        for row in batch:
+            yield row
+
+
+READ_RECORD_BATCH = 500
+
+
+async def _record_then_clear(
+    database: Database, principal: Principal, read: list[uuid.UUID]
+) -> None:
+    # Recorded, and committed, before the rows go out: a client that hangs up halfway has
+    # still been shown what it was shown.
+    if read:
+        async with database.session() as session:
+            await record_phone_reads(session, principal, read, "incidents_export")
+        read.clear()
 
 
 def _clear(reporter_phone: str | None, out: IncidentOut) -> bool:

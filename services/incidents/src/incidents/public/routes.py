@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from typing import Annotated, Any
@@ -45,8 +46,19 @@ WHERE r.receipt_hash = $1
 """
 
 
+PUBLIC_REPORTER = "public"
+
+
 def _hash(receipt: str) -> str:
     return hashlib.sha256(receipt.encode()).hexdigest()
+
+
+def _pseudonym(request: Request) -> str:
+    """The client's address, keyed-hashed: enough to count and to tell retries apart, and
+    useless to anyone who reads the rate-limit or idempotency records."""
+    address = request.client.host if request.client else "unknown"
+    secret = request.app.state.settings.jwt_secret.get_secret_value().encode()
+    return hmac.new(secret, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @router.post(
@@ -67,7 +79,7 @@ async def create_public_report(
     """Record a resident's report; no account is needed. The answer carries a receipt code,
     shown only here, with which the resident follows the report. Each address may report a
     limited number of times an hour (429 past it)."""
-    client = request.client.host if request.client else "unknown"
+    client = _pseudonym(request)
     limit = request.app.state.settings.public_reports_per_hour
     if not await within_limit(request.app.state.redis, f"public-report:{client}", limit, HOUR):
         raise ProblemError(
@@ -77,12 +89,12 @@ async def create_public_report(
             headers={"Retry-After": str(HOUR)},
         )
     report = IncidentCreate.model_validate({**body.model_dump(), "source": Source.resident})
-    principal = Principal(sub=f"public:{client}", areas=(body.area_code,))
+    # Anonymous means anonymous: the incident and its timeline name no one, not even an address.
+    principal = Principal(sub=PUBLIC_REPORTER, areas=(body.area_code,))
     claim = None
     if idempotency_key is not None:
-        claim = Claim(
-            principal.sub, CREATE, idempotency_key, request_hash(body.model_dump(mode="json"))
-        )
+        body_hash = request_hash(body.model_dump(mode="json"))
+        claim = Claim(f"public:{client}", CREATE, idempotency_key, body_hash)
     receipt = secrets.token_urlsafe(18)
 
     def answer(record: IncidentRecord, category_name: str) -> PublicReceiptOut:

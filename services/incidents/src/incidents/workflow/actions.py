@@ -133,7 +133,7 @@ async def dispatch(ctx: ActionContext, body: DispatchBody) -> Outcome:
     if body.target == "auto":
         target, team = await auto_target(ctx.session, ctx.incident, ctx.lookup, ctx.now)
     else:
-        target = await given_target(ctx.session, ctx.incident, body.target)
+        target = await given_target(ctx.session, ctx.incident, body.target, ctx.principal)
     data: dict[str, Any] = {"target": target.model_dump(mode="json"), "auto": body.target == "auto"}
     h = ctx.handling
     if h.target_kind is not None:

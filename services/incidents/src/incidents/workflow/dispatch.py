@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from incidents.areas import repository as areas
 from incidents.areas.models import Contact, ContactRole
 from incidents.intake.models import Incident
+from incidents.patrols.models import PatrolTeam
 from incidents.workflow.models import TargetKind
 from incidents.workflow.schemas import DispatchTarget, TargetOut
+from pingan_shared.auth import Principal
 from pingan_shared.errors import field_error
 
 log = structlog.get_logger(__name__)
@@ -126,7 +128,7 @@ async def auto_target(
 
 
 async def given_target(
-    session: AsyncSession, incident: Incident, given: DispatchTarget
+    session: AsyncSession, incident: Incident, given: DispatchTarget, principal: Principal
 ) -> TargetOut:
     """A target named by hand, checked: its area exists; a contact id names a contact of the
     same kind."""
@@ -135,7 +137,15 @@ async def given_target(
             "body.target.area_code", f"unknown area {given.area_code!r}", "unknown_area"
         )
     area_code = given.area_code or incident.area_code
-    if given.kind == TargetKind.patrol_team or given.id is None:
+    if given.kind == TargetKind.patrol_team and given.id is not None:
+        team = await _team(session, given.id)
+        if team is None:
+            raise field_error("body.target.id", f"no patrol team {given.id!r}", "unknown_team")
+        # The team's canonical id, so filters by team match whatever form was typed.
+        return TargetOut(
+            kind=given.kind, id=str(team.id), name=given.name or team.name, area_code=area_code
+        )
+    if given.id is None:
         return TargetOut(kind=given.kind, id=given.id, name=given.name, area_code=area_code)
     contact = await contact_by_id(session, given.id)
     if contact is None or contact.role.value != given.kind.value:
@@ -148,6 +158,14 @@ async def given_target(
         name=given.name or contact.name,
         area_code=given.area_code or contact.area_code,
     )
+
+
+async def _team(session: AsyncSession, team_id: str) -> PatrolTeam | None:
+    try:
+        key = uuid.UUID(team_id)
+    except ValueError:
+        return None
+    return await session.get(PatrolTeam, key)
 
 
 async def contact_by_id(session: AsyncSession, contact_id: str) -> Contact | None:

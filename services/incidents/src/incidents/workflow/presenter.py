@@ -50,15 +50,20 @@ def present_handling(handling: IncidentHandling) -> HandlingOut:
 
 
 def present_workflow_incident(
-    incident: Incident, handling: IncidentHandling, category_name: str, principal: Principal
+    incident: Incident,
+    handling: IncidentHandling,
+    category_name: str,
+    principal: Principal,
+    target_kind: str | None,
 ) -> WorkflowIncidentOut:
-    """The incident as `principal` may see it, with its handling and the actions open to them."""
+    """The incident as `principal` may see it, with its handling and the actions open to them
+    (`target_kind` as it bears on them: see `service.acting_target_kind`)."""
     base = present_incident(incident, category_name, principal)
     actions = allowed_actions(
         incident.status,
         principal,
         reported_by=incident.reported_by,
-        target_kind=handling.target_kind,
+        target_kind=target_kind,
     )
     return WorkflowIncidentOut(
         **base.model_dump(), handling=present_handling(handling), allowed_actions=actions

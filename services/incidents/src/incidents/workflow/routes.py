@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Response
 
 from incidents.deps import ReaderDep
 from incidents.intake import repository as intake
+from incidents.privacy.reads import phone_shown, record_phone_reads
 from incidents.workflow import repository, service
 from incidents.workflow.dispatch import OnDutyLookupDep
 from incidents.workflow.presenter import present_entry, present_workflow_incident
@@ -58,7 +59,11 @@ async def act(
     )
     names = await intake.category_names(session)
     set_etag(response, incident.version)
-    return present_workflow_incident(incident, handling, names[incident.category], principal)
+    kind = await service.acting_target_kind(session, principal, handling)
+    out = present_workflow_incident(incident, handling, names[incident.category], principal, kind)
+    if out.reporter is not None and phone_shown(incident.reporter_phone, out.reporter.phone):
+        await record_phone_reads(session, principal, [incident.id], "workflow_act")
+    return out
 
 
 @router.get(

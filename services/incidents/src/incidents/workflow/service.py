@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.intake import repository as intake
 from incidents.intake.models import Incident, IncidentStatus, Severity, Source
+from incidents.patrols.access import member_of
 from incidents.workflow import repository
 from incidents.workflow.actions import HANDLERS, ActionContext
 from incidents.workflow.dispatch import OnDutyLookup, patrols_on_duty
-from incidents.workflow.models import Action, IncidentHandling, Stage, TimelineEntry
+from incidents.workflow.models import Action, IncidentHandling, Stage, TargetKind, TimelineEntry
 from incidents.workflow.schemas import AnyBody
 from incidents.workflow.transitions import TRANSITIONS, actions_from, authority, deadline_stage
-from pingan_shared.auth import Principal
+from pingan_shared.auth import Principal, Role
 from pingan_shared.concurrency import check_version, parse_if_match
 from pingan_shared.db import driver_connection
 from pingan_shared.errors import ProblemError, not_found
@@ -77,6 +78,20 @@ async def _start_handling(
         arrive,
         resolve,
     )
+
+
+async def acting_target_kind(
+    session: AsyncSession, principal: Principal, handling: IncidentHandling
+) -> str | None:
+    """The dispatch target's kind as it bears on `principal`: an incident sent to a patrol team
+    gives patrol members a say only if they are members of that team."""
+    if handling.target_kind != TargetKind.patrol_team or Role.patrol not in principal.roles:
+        return handling.target_kind
+    try:
+        team_id = uuid.UUID(handling.target_id or "")
+    except ValueError:
+        return None
+    return handling.target_kind if await member_of(session, principal, team_id) else None
 
 
 async def record_reported(
@@ -164,7 +179,7 @@ async def apply_action(
         transition,
         principal,
         reported_by=incident.reported_by,
-        target_kind=handling.target_kind,
+        target_kind=await acting_target_kind(session, principal, handling),
     )
     if granted is None:
         raise _forbidden(action)
