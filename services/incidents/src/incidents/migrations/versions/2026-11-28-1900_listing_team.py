@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_listing_team"
-down_revision: str | None = "0004_listing_open311"
+down_revision: str | Sequence[str] | None = ("0004_listing_open311", "0003_workflow")
 branch_labels: str | Sequence[str] | None = None
 # The handling table comes from the workflow's branch.
-depends_on: str | Sequence[str] | None = "0003_workflow"
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
