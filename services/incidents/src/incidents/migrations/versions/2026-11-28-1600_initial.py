@@ -219,3 +219,5 @@ def downgrade() -> None:
     op.drop_table("categories")
     op.drop_index(op.f("ix_areas_parent_code"), table_name="areas")
     op.drop_table("areas")
+    for enum in ("incidentstatus", "source", "severity", "contactrole", "arealevel"):
+        op.execute(f"DROP TYPE IF EXISTS {enum}")
