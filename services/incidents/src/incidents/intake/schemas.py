@@ -66,7 +66,12 @@ class IncidentCreate(BaseModel):
     occurred_from: AwareDatetime | None = None
     occurred_to: AwareDatetime | None = None
     location: Location
-    area_code: str = Field(pattern=AREA_CODE)
+    area_code: str | None = Field(
+        default=None,
+        pattern=AREA_CODE,
+        description="The area (区划代码); left out, it is the deepest area whose boundary holds "
+        "the location",
+    )
     reporter: Reporter | None = None
     source: Source | None = None
     external_ref: str | None = Field(default=None, min_length=1, max_length=200)

@@ -12,6 +12,7 @@ import asyncpg
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.areas.geo import resolve_area
 from incidents.intake import writes
 from incidents.intake.coordinates import gcj02_to_wgs84, in_china
 from incidents.intake.models import Severity, Source
@@ -114,6 +115,9 @@ async def report(
     for the caller to keep."""
     now = datetime.now(UTC)
     check_times(body, now)
+    if body.area_code is None:
+        body = body.model_copy(update={"area_code": await _area_of_location(conn, body)})
+    assert body.area_code is not None
     if not principal.can_see(body.area_code):
         # Checked before the lookup, so the answer says nothing of areas outside the caller's.
         raise ProblemError(403, "outside-areas", "you may not report incidents in this area")
@@ -150,12 +154,26 @@ async def report(
     return Reported(existing, False, found.category_name)
 
 
+async def _area_of_location(conn: asyncpg.Connection, body: IncidentCreate) -> str:
+    """The deepest area whose boundary holds the reported point (its grid, where grids are drawn)."""
+    lat, lon = _location(body)
+    code = await resolve_area(conn, lat, lon)
+    if code is None:
+        raise field_error(
+            "body.area_code",
+            "the location lies inside no area with a boundary: give area_code",
+            "area_not_found",
+        )
+    return code
+
+
 def build_record(
     body: IncidentCreate, principal: Principal, found: writes.Catalogue, now: datetime
 ) -> IncidentRecord:
     """The incident a checked report makes, with the catalogue's names and defaults."""
     assert found.category_name is not None
     assert found.default_severity is not None
+    assert body.area_code is not None
     lat, lon = _location(body)
     reporter = body.reporter
     anonymous = reporter is None or reporter.anonymous

@@ -35,7 +35,7 @@ class PublicReport(BaseModel):
     occurred_from: AwareDatetime | None = None
     occurred_to: AwareDatetime | None = None
     location: Location
-    area_code: str = Field(pattern=AREA_CODE)
+    area_code: str | None = Field(default=None, pattern=AREA_CODE)
     reporter: Reporter | None = None
     attachments: list[Attachment] = Field(default_factory=list, max_length=9)
 
