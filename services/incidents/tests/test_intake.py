@@ -186,3 +186,14 @@ async def test_county_system_push_with_external_ref_is_not_duplicated(
     assert first.json()["id"] == again.json()["id"]
     assert first.json()["source"] == "county_system"
     assert await count(session, Incident.__table__) == 1
+
+
+async def test_a_repeated_push_answers_with_the_stored_incident(client: httpx.AsyncClient) -> None:
+    headers = bearer("service", areas=["530128"], sub="county-110")
+    first = await client.post("/v1/incidents", json=report(external_ref="110-7"), headers=headers)
+    again = await client.post(
+        "/v1/incidents", json=report(external_ref="110-7", category="fraud"), headers=headers
+    )
+    assert again.status_code == 200
+    assert (again.json()["category"], again.json()["category_name"]) == ("theft", "盗窃")
+    assert again.json()["id"] == first.json()["id"]

@@ -72,3 +72,12 @@ async def test_a_retry_with_the_same_key_gets_the_same_receipt(client: httpx.Asy
 async def test_an_address_is_limited_per_hour(client: httpx.AsyncClient) -> None:
     answers = [(await client.post("/v1/public/reports", json=BODY)).status_code for _ in range(11)]
     assert answers == [201] * 10 + [429]
+
+
+async def test_a_retry_is_answered_even_past_the_limit(client: httpx.AsyncClient) -> None:
+    headers = {"Idempotency-Key": "phone-9"}
+    first = await client.post("/v1/public/reports", json=BODY, headers=headers)
+    for _ in range(10):
+        await client.post("/v1/public/reports", json=BODY)
+    again = await client.post("/v1/public/reports", json=BODY, headers=headers)
+    assert (again.status_code, again.json()) == (201, first.json())

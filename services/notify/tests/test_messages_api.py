@@ -33,7 +33,7 @@ async def posted(client: httpx.AsyncClient, **overrides: object) -> dict[str, ob
         ({"Authorization": "Bearer not-a-token"}, 401),
         (bearer("patrol"), 403),
         (bearer("police"), 403),
-        (bearer("leader"), 200),
+        (bearer("leader"), 403),
         (ADMIN, 200),
         (SERVICE, 200),
     ],

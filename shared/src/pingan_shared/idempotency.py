@@ -84,11 +84,24 @@ class IdempotencyKeys:
             conn, principal=principal, operation=operation, key=key, body_hash=body_hash
         )
 
+    async def peek(
+        self, conn: asyncpg.Connection, *, principal: str, operation: str, key: str, body_hash: str
+    ) -> StoredResponse | None:
+        """The response kept for a key, without claiming it; None for a key not used yet."""
+        row = await conn.fetchrow(self._read_sql, principal, operation, key)
+        if row is None:
+            return None
+        return self._checked(row, body_hash)
+
     async def stored(
         self, conn: asyncpg.Connection, *, principal: str, operation: str, key: str, body_hash: str
     ) -> StoredResponse:
         """The response kept for a key another request claimed (a 422 if the bodies differ)."""
         row = await conn.fetchrow(self._read_sql, principal, operation, key)
+        return self._checked(row, body_hash)
+
+    @staticmethod
+    def _checked(row: Any, body_hash: str) -> StoredResponse:
         if row["request_hash"] != body_hash:
             raise ProblemError(
                 422,

@@ -19,7 +19,9 @@ def get_router(request: Request) -> Router:
 
 RouterDep = Annotated[Router, Depends(get_router)]
 
-READERS = (Role.admin, Role.leader, Role.service)
+# Messages carry incident titles and addresses from every area and record no area of their own,
+# so only the office and the services that send them may read them.
+READERS = (Role.admin, Role.service)
 SENDERS = (Role.admin, Role.service)
 
 ReaderDep = Annotated[Principal, Depends(require_roles(*READERS))]

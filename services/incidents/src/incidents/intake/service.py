@@ -116,7 +116,7 @@ async def report(
     now = datetime.now(UTC)
     check_times(body, now)
     if body.area_code is None:
-        body = body.model_copy(update={"area_code": await _area_of_location(conn, body)})
+        body = body.model_copy(update={"area_code": await area_of_location(conn, body)})
     assert body.area_code is not None
     if not principal.can_see(body.area_code):
         # Checked before the lookup, so the answer says nothing of areas outside the caller's.
@@ -151,10 +151,16 @@ async def report(
     assert record.source_system is not None
     assert record.external_ref is not None
     existing = await writes.find_pushed(conn, record.source_system, record.external_ref)
-    return Reported(existing, False, found.category_name)
+    if not principal.can_see(existing.area_code):
+        # The system's areas changed since it pushed this one; say no more than that it exists.
+        raise ProblemError(409, "external-ref-used", "this external_ref names another incident")
+    name = found.category_name
+    if existing.category != record.category:
+        name = await conn.fetchval("SELECT name FROM categories WHERE code = $1", existing.category)
+    return Reported(existing, False, name)
 
 
-async def _area_of_location(conn: asyncpg.Connection, body: IncidentCreate) -> str:
+async def area_of_location(conn: asyncpg.Connection, body: IncidentCreate) -> str:
     """The deepest area whose boundary holds the reported point (its grid, where grids are drawn)."""
     lat, lon = _location(body)
     code = await resolve_area(conn, lat, lon)

@@ -21,6 +21,7 @@ from incidents.public.schemas import (
     PublicReport,
     PublicStatusOut,
 )
+from incidents.tables import idempotency_keys
 from pingan_shared.auth import Principal
 from pingan_shared.db import TransactionDep
 from pingan_shared.errors import ProblemError, not_found, problem_responses
@@ -80,6 +81,20 @@ async def create_public_report(
     shown only here, with which the resident follows the report. Each address may report a
     limited number of times an hour (429 past it)."""
     client = _pseudonym(request)
+    claim = None
+    if idempotency_key is not None:
+        body_hash = request_hash(body.model_dump(mode="json"))
+        claim = Claim(f"public:{client}", CREATE, idempotency_key, body_hash)
+        # A phone retrying after a dead zone is answered before the limit counts it again.
+        stored = await idempotency_keys.peek(
+            conn,
+            principal=claim.principal,
+            operation=CREATE,
+            key=idempotency_key,
+            body_hash=body_hash,
+        )
+        if stored is not None:
+            return replay_stored(stored, response)
     limit = request.app.state.settings.public_reports_per_hour
     if not await within_limit(request.app.state.redis, f"public-report:{client}", limit, HOUR):
         raise ProblemError(
@@ -89,12 +104,13 @@ async def create_public_report(
             headers={"Retry-After": str(HOUR)},
         )
     report = IncidentCreate.model_validate({**body.model_dump(), "source": Source.resident})
+    if report.area_code is None:
+        report = report.model_copy(
+            update={"area_code": await service.area_of_location(conn, report)}
+        )
+    assert report.area_code is not None
     # Anonymous means anonymous: the incident and its timeline name no one, not even an address.
-    principal = Principal(sub=PUBLIC_REPORTER, areas=(body.area_code,))
-    claim = None
-    if idempotency_key is not None:
-        body_hash = request_hash(body.model_dump(mode="json"))
-        claim = Claim(f"public:{client}", CREATE, idempotency_key, body_hash)
+    principal = Principal(sub=PUBLIC_REPORTER, areas=(report.area_code,))
     receipt = secrets.token_urlsafe(18)
 
     def answer(record: IncidentRecord, category_name: str) -> PublicReceiptOut:

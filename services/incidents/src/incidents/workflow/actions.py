@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.intake import repository as intake
 from incidents.intake.models import Incident, IncidentStatus
 from incidents.workflow import notifications, repository
 from incidents.workflow.dispatch import DutyTeam, OnDutyLookup, auto_target, given_target
@@ -86,7 +85,9 @@ async def merge(ctx: ActionContext, body: MergeBody) -> Outcome:
     """合并: the duplicate points at its parent; its reporter follows the parent."""
     if body.into == ctx.incident.id:
         raise field_error("body.into", "an incident cannot duplicate itself", "self_merge")
-    parent = await intake.get_incident(ctx.session, body.into)
+    # Locked until this action commits: a parent merged elsewhere meanwhile must not gain
+    # followers it will never tell.
+    parent = await ctx.session.get(Incident, body.into, with_for_update=True)
     if parent is None or not ctx.principal.can_see(parent.area_code):
         raise field_error("body.into", f"unknown incident {body.into}", "unknown_incident")
     if parent.status in (IncidentStatus.merged, IncidentStatus.rejected):
