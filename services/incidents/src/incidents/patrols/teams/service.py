@@ -130,6 +130,8 @@ async def update_member(
             setattr(member, name, getattr(body, name))
     member.version += 1
     if not member.active and team.leader_id == member.id:
+        # Locked first: a concurrent change of the team must not end at the same version.
+        await session.refresh(team, with_for_update=True)
         team.leader_id = None
         team.version += 1
     await flush_unique(session, MEMBER_UNIQUE)
