@@ -38,3 +38,16 @@ def test_a_blank_public_key_does_not_disable_the_secret_check(
 def test_unprefixed_names_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://queue.internal:6380/2")
     assert ServiceSettings().redis_url == "redis://queue.internal:6380/2"
+
+
+def test_the_business_time_zone_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pingan_shared.settings import business_timezone
+
+    business_timezone.cache_clear()
+    assert business_timezone().key == "Asia/Shanghai"
+    monkeypatch.setenv("PINGAN_BUSINESS_TIMEZONE", "Asia/Urumqi")
+    business_timezone.cache_clear()
+    try:
+        assert business_timezone().key == "Asia/Urumqi"
+    finally:
+        business_timezone.cache_clear()

@@ -7,8 +7,11 @@ are read without a prefix, as ARCHITECTURE.md §6 names them.
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
+from functools import lru_cache
 from typing import Self
+from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -90,3 +93,10 @@ class ServiceSettings(BaseSettings):
                 f"when PINGAN_ENV={self.environment.value}"
             )
         return self
+
+
+@lru_cache
+def business_timezone() -> ZoneInfo:
+    """The zone business rules use (quiet hours, day boundaries, local times of day):
+    `PINGAN_BUSINESS_TIMEZONE`, Asia/Shanghai unless configured (ARCHITECTURE.md §3)."""
+    return ZoneInfo(os.environ.get("PINGAN_BUSINESS_TIMEZONE") or "Asia/Shanghai")

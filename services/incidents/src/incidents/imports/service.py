@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from pydantic import ValidationError
@@ -28,8 +27,9 @@ from incidents.intake.service import build_record, check_times
 from incidents.intake.writes import Catalogue
 from pingan_shared.auth import Principal, Role
 from pingan_shared.errors import FieldError, ProblemError
+from pingan_shared.settings import business_timezone
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = business_timezone()
 TIME_FIELDS = ("occurred_at", "occurred_from", "occurred_to")
 _TAGS = re.compile(r"[,，;；、]")
 COLUMNS = [f.name for f in fields(IncidentRecord)]
@@ -45,7 +45,7 @@ class RowError:
 
 
 def _local_time(value: Any) -> Any:
-    """Spreadsheet times carry no offset: they are local (Asia/Shanghai)."""
+    """Spreadsheet times carry no offset: they are local (the business time zone)."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=LOCAL)
     if isinstance(value, str):

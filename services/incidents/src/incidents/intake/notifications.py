@@ -4,16 +4,16 @@ on-duty contacts of its area (the write statement resolves them, see `intake.wri
 from __future__ import annotations
 
 import uuid
-from zoneinfo import ZoneInfo
 
 from incidents.intake.models import Severity
 from incidents.intake.records import IncidentRecord
 from incidents.intake.writes import OutboxMessage
 from pingan_shared.contracts.messages import SEND_MESSAGE_JOB, Priority, Recipient, SendMessage
 from pingan_shared.queue import NOTIFY_QUEUE
+from pingan_shared.settings import business_timezone
 
 TEMPLATE_INCIDENT_REPORTED = "incident_reported"
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+LOCAL_TIME = business_timezone()
 _PRIORITY = {
     Severity.low: Priority.routine,
     Severity.medium: Priority.routine,

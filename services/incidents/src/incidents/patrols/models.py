@@ -129,7 +129,7 @@ class GuardAssignment(Table, table=True):
 
 class PatrolSchedule(Table, table=True):
     """A weekly schedule (排班): on `weekdays` (ISO, 1 = Monday) from `start_time` local time
-    (Asia/Shanghai) for `duration_minutes`, between `valid_from` and `valid_to` (inclusive)."""
+    (business time zone) for `duration_minutes`, between `valid_from` and `valid_to` (inclusive)."""
 
     __tablename__ = "patrol_schedules"
     __table_args__ = (

@@ -30,9 +30,10 @@ from sqlmodel import col
 
 from incidents.areas.models import Area
 from incidents.patrols.models import PatrolLog, PatrolTeam, TrackPoint
+from pingan_shared.settings import business_timezone
 
 Group = Literal["team", "area", "week"]
-LOCAL_ZONE = "Asia/Shanghai"
+LOCAL_ZONE = business_timezone().key
 WEEK: ColumnClause[Any] = literal_column("interval '7 days'")
 S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
 
@@ -61,7 +62,7 @@ def _moment(value: datetime) -> Any:
 
 
 def _local_week(moment: Any) -> Any:
-    """The local (Asia/Shanghai) Monday 00:00 starting the ISO week of a timestamptz."""
+    """The local (business time zone) Monday 00:00 starting the ISO week of a timestamptz."""
     return func.date_trunc("week", func.timezone(LOCAL_ZONE, moment))
 
 

@@ -12,7 +12,7 @@ from incidents.patrols.models import TeamKind
 
 
 class CoverageRow(BaseModel):
-    """The figures of one team, area or ISO week (weeks in Asia/Shanghai, from Monday)."""
+    """The figures of one team, area or ISO week (weeks in the business time zone, from Monday)."""
 
     team_id: uuid.UUID | None = None
     team_name: str | None = None

@@ -30,7 +30,7 @@ def _row(figures: Figures, **labels: Any) -> CoverageRow:
 
 
 def local_weeks(start: datetime, end: datetime) -> list[datetime]:
-    """The local Mondays 00:00 (naive, Asia/Shanghai) of the ISO weeks meeting [start, end)."""
+    """The local Mondays 00:00 (naive, business time zone) of the ISO weeks meeting [start, end)."""
     first = start.astimezone(LOCAL_TIME).date()
     monday = first - timedelta(days=first.weekday())
     weeks = []

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+from pingan_shared.settings import business_timezone
+
+LOCAL_TIME = business_timezone()
 MAX_SHIFT = timedelta(hours=24)
 
 

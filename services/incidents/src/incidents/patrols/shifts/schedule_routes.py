@@ -40,7 +40,7 @@ async def create_schedule(
     response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Any:
-    """A team's weekly shifts in Asia/Shanghai local time; the next two weeks' shifts are made
+    """A team's weekly shifts in the business time zone's local time (Asia/Shanghai unless configured); the next two weeks' shifts are made
     at once, later ones by the worker each day."""
     keyed = KeyedCreate(idempotency_keys, session, principal.sub, CREATE, idempotency_key, body)
     if (replayed := await keyed.replay(response)) is not None:

@@ -12,6 +12,7 @@ from incidents.intake.schemas import AREA_CODE
 from incidents.patrols.models import TeamKind
 from incidents.patrols.positions import ROUTE_DESCRIPTION, LineString, RouteIn
 from incidents.patrols.shifts.recurrence import MAX_SHIFT
+from pingan_shared.settings import business_timezone
 
 AREA_DESCRIPTION = "Area patrolled (巡防区域); the team's area when omitted"
 
@@ -61,7 +62,7 @@ class ShiftOut(BaseModel):
 
 
 class ScheduleCreate(BaseModel):
-    """A weekly schedule (排班) in Asia/Shanghai local time: on `weekdays` (1 = Monday …
+    """A weekly schedule (排班) in the business time zone's local time (Asia/Shanghai unless configured): on `weekdays` (1 = Monday …
     7 = Sunday) from `start_time` for `duration_minutes`, from `valid_from` to `valid_to`."""
 
     model_config = ConfigDict(
@@ -101,7 +102,7 @@ class ScheduleCreate(BaseModel):
     @classmethod
     def _local(cls, value: time) -> time:
         if value.tzinfo is not None:
-            raise ValueError("a local time of day (Asia/Shanghai), without an offset")
+            raise ValueError("a local time of day (business time zone), without an offset")
         return value
 
     @model_validator(mode="after")
@@ -132,7 +133,7 @@ class ScheduleOut(BaseModel):
     duration_minutes: int
     valid_from: date
     valid_to: date | None = None
-    timezone: str = "Asia/Shanghai"
+    timezone: str = Field(default_factory=lambda: business_timezone().key)
     active: bool
     version: int
 
