@@ -30,3 +30,14 @@ async def test_only_residents_reports_of_open_kinds_are_listed(client: httpx.Asy
     listed = await client.get("/open311/v2/requests.json")
     assert listed.status_code == 200
     assert [r["service_code"] for r in listed.json()] == ["theft"]
+
+
+async def test_positions_are_rounded_and_addresses_left_out(client: httpx.AsyncClient) -> None:
+    body = {
+        **RESIDENT,
+        "location": {"lat": 25.556123, "lon": 102.468271, "address": "南街 12 号 3 单元"},
+    }
+    await client.post("/v1/public/reports", json=body)
+    [shown] = (await client.get("/open311/v2/requests.json")).json()
+    assert (shown["lat"], shown["long"]) == (25.556, 102.468)
+    assert shown.get("address") is None

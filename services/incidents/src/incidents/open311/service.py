@@ -124,6 +124,9 @@ def _agency(target_kind: str | None, target_name: str | None) -> str | None:
     return target_name
 
 
+PUBLIC_DECIMALS = 3  # 0.001° is about 110 m of latitude
+
+
 def service_request(row: RequestRow, zone: tzinfo) -> ServiceRequest:
     """An incident as the public sees it: no reporter, phones in the text masked; when it is
     expected to be handled and by whom, from its handling."""
@@ -141,10 +144,12 @@ def service_request(row: RequestRow, zone: tzinfo) -> ServiceRequest:
         requested_datetime=_w3c(incident.created_at, zone),
         updated_datetime=_w3c(incident.updated_at, zone),
         expected_datetime=_w3c(expected, zone) if expected is not None else None,
-        address=mask_phones(incident.address) if incident.address else None,
+        # A public map needs the neighbourhood, not the door: positions are rounded to about
+        # 100 m and street addresses left out, so a resident's report does not point at a home.
+        address=None,
         address_id=None,
         zipcode=None,
-        lat=incident.lat,
-        long=incident.lon,
+        lat=round(incident.lat, PUBLIC_DECIMALS),
+        long=round(incident.lon, PUBLIC_DECIMALS),
         media_url=media_url,
     )
