@@ -41,7 +41,8 @@ async def reported(session: AsyncSession, *, with_handling: bool = True) -> str:
     """A resident's report of today; its handling started unless `with_handling` is False."""
     now = datetime.now(UTC) - timedelta(hours=1)
     [incident_id] = await add_incidents(
-        session, incident_row(occurred_at=now, created_at=now, updated_at=now)
+        session,
+        incident_row(occurred_at=now, created_at=now, updated_at=now, reported_by="public"),
     )
     if with_handling:
         incident = await session.get(Incident, incident_id)

@@ -41,3 +41,10 @@ async def test_positions_are_rounded_and_addresses_left_out(client: httpx.AsyncC
     [shown] = (await client.get("/open311/v2/requests.json")).json()
     assert (shown["lat"], shown["long"]) == (25.556, 102.468)
     assert shown.get("address") is None
+
+
+async def test_a_residents_call_recorded_by_staff_is_not_public(client: httpx.AsyncClient) -> None:
+    staff = bearer("police", areas=[NANJIE])
+    recorded = await client.post("/v1/incidents", json=report(source="resident"), headers=staff)
+    assert recorded.status_code == 201
+    assert (await client.get("/open311/v2/requests.json")).json() == []

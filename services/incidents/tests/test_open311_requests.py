@@ -21,7 +21,7 @@ NOW = datetime.now(UTC)
 def at(days_ago: float, **overrides: Any) -> dict[str, Any]:
     moment = NOW - timedelta(days=days_ago)
     times = {"occurred_at": moment, "created_at": moment, "updated_at": moment}
-    return incident_row(**(times | overrides))
+    return incident_row(**({"reported_by": "open311:test"} | times | overrides))
 
 
 def w3c(moment: str) -> str:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, Select, case, select
+from sqlalchemy import ColumnElement, Row, Select, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -30,10 +30,10 @@ async def active_categories(session: AsyncSession) -> list[Category]:
     return list((await session.execute(query)).scalars())
 
 
-# Open311 reads are public: they show what residents reported (through Open311 or the public
-# intake), never the records of police offices, patrols or county systems, and never the kinds of
-# case whose mere listing could endanger someone.
-PUBLIC_SOURCES = ("resident",)
+# Open311 reads are public: they show what residents reported themselves, through Open311 or the
+# public intake (the channel, not the `source` field, which staff also set when they record a
+# resident's call), never the records of police offices, patrols or county systems, and never
+# the kinds of case whose mere listing could endanger someone.
 NOT_PUBLIC_CATEGORIES = ("drugs", "gambling")
 
 
@@ -61,7 +61,10 @@ def _requests() -> Select[Incident, str, str | None, datetime | None, str | None
         .outerjoin(Open311Request, col(Open311Request.incident_id) == col(Incident.id))
         .outerjoin(IncidentHandling, col(IncidentHandling.incident_id) == col(Incident.id))
         .where(
-            col(Incident.source).in_(PUBLIC_SOURCES),
+            or_(
+                col(Incident.reported_by) == "public",
+                col(Incident.reported_by).startswith("open311:"),
+            ),
             col(Incident.category).not_in(NOT_PUBLIC_CATEGORIES),
         )
     )
