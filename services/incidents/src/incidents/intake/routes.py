@@ -63,22 +63,22 @@ async def create_incident(
     )
     if isinstance(outcome, StoredResponse):
         return replay_stored(outcome, response)
-    reported = outcome
-    incident = reported.incident
-    out = present_incident(incident, reported.category_name, principal=principal)
-    status = 201 if reported.created else 200
-    if idempotency_key and not reported.created:
+    incident = outcome.incident
+    headers = {"Location": f"/v1/incidents/{incident.id}", "ETag": etag(incident.version)}
+    if outcome.created and outcome.answer is not None:
+        # The answer the key keeps, serialised once: FastAPI need not check and dump it again.
+        return Response(outcome.answer, 201, headers, media_type="application/json")
+    out = present_incident(incident, outcome.category_name, principal=principal)
+    if idempotency_key:
         await idempotency_keys.complete(
             conn,
             principal=principal.sub,
             operation=CREATE,
             key=idempotency_key,
-            status_code=status,
+            status_code=200,
             body=out.model_dump(mode="json"),
         )
-    headers = {"Location": f"/v1/incidents/{incident.id}", "ETag": etag(incident.version)}
-    # Serialised here once: the model was just built and checked, FastAPI need not redo it.
-    return Response(out.model_dump_json(), status, headers, media_type="application/json")
+    return Response(out.model_dump_json(), 200, headers, media_type="application/json")
 
 
 @router.get(

@@ -61,6 +61,8 @@ class Reported:
     incident: IncidentRecord
     created: bool
     category_name: str
+    answer: str | None = None
+    """`respond`'s JSON for a new incident, when the caller gave `respond`."""
 
 
 def _location(body: IncidentCreate) -> tuple[float, float]:
@@ -142,12 +144,10 @@ async def report(
         raise field_error("body.place_id", "no such place in your areas", "unknown_place")
     record = build_record(body, principal, found, now)
     message = incident_reported_message(record, found.area_name, found.category_name)
-    answer = None
-    if claim is not None and respond is not None:
-        answer = respond(record, found.category_name).model_dump_json()
+    answer = respond(record, found.category_name).model_dump_json() if respond else None
     if await writes.insert_report(conn, record, message, claim, answer):
         await record_reported(conn, record, actor=principal)
-        return Reported(record, True, found.category_name)
+        return Reported(record, True, found.category_name, answer)
     assert record.source_system is not None
     assert record.external_ref is not None
     existing = await writes.find_pushed(conn, record.source_system, record.external_ref)

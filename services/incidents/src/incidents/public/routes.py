@@ -131,8 +131,8 @@ async def create_public_report(
         _hash(receipt),
         outcome.incident.id,
     )
-    out = answer(outcome.incident, outcome.category_name)
-    return Response(out.model_dump_json(), 201, media_type="application/json")
+    content = outcome.answer or answer(outcome.incident, outcome.category_name).model_dump_json()
+    return Response(content, 201, media_type="application/json")
 
 
 @router.get(
