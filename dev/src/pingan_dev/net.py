@@ -1,17 +1,9 @@
-"""Small TCP helpers: free ports and whether something listens."""
+"""Small TCP helpers: whether something listens, and URLs fit to print."""
 
 from __future__ import annotations
 
 import socket
 from urllib.parse import urlsplit, urlunsplit
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that nothing listens on right now (the kernel's choice)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def is_listening(host: str, port: int, timeout: float = 0.5) -> bool:

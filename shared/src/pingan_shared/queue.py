@@ -41,8 +41,3 @@ async def create_queue_pool(url: str, default_queue: str) -> ArqRedis:
         default_queue_name=default_queue,
     )
     return pool
-
-
-def worker_serialization() -> dict[str, Any]:
-    """The `WorkerSettings` attributes that make a worker speak JSON."""
-    return {"job_serializer": serialize, "job_deserializer": deserialize}

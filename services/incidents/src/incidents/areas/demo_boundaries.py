@@ -14,8 +14,8 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.areas.geo import store_boundary
-from pingan_shared.demo_town.geo import offset
 from pingan_shared.demo_town.models import DemoArea
+from pingan_shared.geo import offset
 
 HALF_SIDE_M = {"community": 450.0, "grid": 150.0, "village": 900.0}
 TOWN_MARGIN_M = 300.0

@@ -7,12 +7,9 @@ pairs inside both limits are candidates at all.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
-
-EARTH_RADIUS_M = 6_371_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +37,6 @@ THRESHOLD = 0.5
 def limits_for(category: str) -> Limits:
     """The limits of a category."""
     return LIMITS.get(category, DEFAULT_LIMITS)
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
 def text_similarity(a: str, b: str) -> float:

@@ -12,9 +12,10 @@ from sqlmodel import col
 
 from incidents.duplicates.models import DuplicateCandidate
 from incidents.duplicates.schemas import PossibleDuplicate
-from incidents.duplicates.scoring import THRESHOLD, distance_m, likeness, limits_for
+from incidents.duplicates.scoring import THRESHOLD, likeness, limits_for
 from incidents.intake.models import Incident, IncidentStatus
 from pingan_shared.auth import Principal
+from pingan_shared.geo import distance_m
 
 METRES_PER_DEGREE = 111_320.0
 NOT_CANDIDATES = (IncidentStatus.rejected, IncidentStatus.merged)

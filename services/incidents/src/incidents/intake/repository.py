@@ -26,21 +26,3 @@ async def category_names(session: AsyncSession) -> dict[str, str]:
 async def get_incident(session: AsyncSession, incident_id: uuid.UUID) -> Incident | None:
     """One incident by id."""
     return await session.get(Incident, incident_id)
-
-
-async def find_by_external_ref(
-    session: AsyncSession, source_system: str, external_ref: str
-) -> Incident | None:
-    """The incident a county system pushed under `external_ref`."""
-    query = select(Incident).where(
-        col(Incident.source_system) == source_system, col(Incident.external_ref) == external_ref
-    )
-    return (await session.execute(query)).scalar_one_or_none()
-
-
-async def add_incident(session: AsyncSession, incident: Incident) -> Incident:
-    """Insert an incident and read back its server-set columns."""
-    session.add(incident)
-    await session.flush()
-    await session.refresh(incident)
-    return incident

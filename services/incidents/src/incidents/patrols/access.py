@@ -84,16 +84,6 @@ async def visible_team(
     return team
 
 
-async def own_team(session: AsyncSession, principal: Principal, team_id: uuid.UUID) -> PatrolTeam:
-    """A team the caller belongs to and may log for; 404 otherwise."""
-    team = await session.get(PatrolTeam, team_id)
-    if team is None or not principal.can_see(team.area_code):
-        raise not_found("patrol team")
-    if await member_of(session, principal, team.id) is None:
-        raise not_found("patrol team")
-    return team
-
-
 async def writable_area(
     session: AsyncSession, principal: Principal, code: str, field: str = "body.area_code"
 ) -> Area:

@@ -20,7 +20,7 @@ from incidents.patrols.demo_rows import demo_id, insert_missing
 from incidents.patrols.models import PatrolFinding, PatrolLog, PatrolShift, TrackPoint
 from incidents.patrols.shifts.recurrence import LOCAL_TIME
 from pingan_shared.demo_town import DemoArea, DemoTown, distance_m
-from pingan_shared.demo_town.geo import offset
+from pingan_shared.geo import offset
 
 DemoTeam = tuple[DemoArea, dict[str, Any], list[dict[str, Any]]]
 """A demo team: its area, its row and its members' rows (leader first)."""

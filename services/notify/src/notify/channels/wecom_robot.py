@@ -14,7 +14,6 @@ from notify.channels.base import Outgoing, SendResult, truncate_utf8
 from pingan_shared.contracts.messages import Channel
 
 SEND_PATH = "/cgi-bin/webhook/send"
-TEXT_LIMIT_BYTES = 2048
 MARKDOWN_LIMIT_BYTES = 4096
 RETRYABLE_ERRCODES = frozenset({-1, 45009})  # system busy; api freq out of limit
 
@@ -25,11 +24,6 @@ def markdown_body(content: str) -> dict[str, Any]:
         "msgtype": "markdown",
         "markdown": {"content": truncate_utf8(content, MARKDOWN_LIMIT_BYTES)},
     }
-
-
-def text_body(content: str) -> dict[str, Any]:
-    """The JSON body of a text message, cut to the robot's limit."""
-    return {"msgtype": "text", "text": {"content": truncate_utf8(content, TEXT_LIMIT_BYTES)}}
 
 
 class WeComRobotChannel:

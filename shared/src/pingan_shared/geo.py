@@ -1,4 +1,6 @@
-"""Small-distance geometry on WGS-84 points, good to a metre over a town."""
+"""Small-distance geometry on WGS-84 points, good to a metre over a town or county."""
+
+from __future__ import annotations
 
 import math
 
