@@ -6,6 +6,7 @@ take `export.csv` for an id.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -61,13 +62,24 @@ def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-def _database(request: Request) -> Database:
-    database: Database = request.app.state.database
-    return database
-
-
 def _zone(request: Request) -> ZoneInfo:
     return ZoneInfo(request.app.state.settings.timezone)
+
+
+async def export_rows(
+    request: Request,
+    session: SessionDep,
+    principal: ExporterDep,
+    filters: FiltersDep,
+    sort: SortDep,
+) -> AsyncIterator[IncidentOut]:
+    """The checked export of the request's filters, row by row (what every format streams)."""
+    checked = await service.check_request(session, filters, sort, principal)
+    database: Database = request.app.state.database
+    return service.export_incidents(database, checked)
+
+
+ExportRowsDep = Annotated[AsyncIterator[IncidentOut], Depends(export_rows)]
 
 
 @router.get(
@@ -77,17 +89,9 @@ def _zone(request: Request) -> ZoneInfo:
     response_class=StreamingResponse,
     responses=_export_responses(CSV),
 )
-async def export_csv(
-    request: Request,
-    session: SessionDep,
-    principal: ExporterDep,
-    filters: FiltersDep,
-    sort: SortDep,
-) -> StreamingResponse:
+async def export_csv(request: Request, rows: ExportRowsDep) -> StreamingResponse:
     """The list's filters as a CSV file (UTF-8 with BOM; headers in Chinese and English;
     times in the business time zone), streamed."""
-    checked = await service.check_request(session, filters, sort, principal)
-    rows = service.export_incidents(_database(request), checked)
     return StreamingResponse(
         exports.csv_chunks(rows, _zone(request)),
         media_type=CSV,
@@ -102,16 +106,8 @@ async def export_csv(
     response_class=StreamingResponse,
     responses=_export_responses(XLSX),
 )
-async def export_xlsx(
-    request: Request,
-    session: SessionDep,
-    principal: ExporterDep,
-    filters: FiltersDep,
-    sort: SortDep,
-) -> StreamingResponse:
+async def export_xlsx(request: Request, rows: ExportRowsDep) -> StreamingResponse:
     """The list's filters as an Excel workbook; times are local (the business time zone)."""
-    checked = await service.check_request(session, filters, sort, principal)
-    rows = service.export_incidents(_database(request), checked)
     workbook = await exports.xlsx_file(rows, _zone(request))
     return StreamingResponse(
         exports.file_chunks(workbook), media_type=XLSX, headers=_attachment("incidents.xlsx")
@@ -125,17 +121,9 @@ async def export_xlsx(
     response_class=StreamingResponse,
     responses=_export_responses(GEOJSON),
 )
-async def export_geojson(
-    request: Request,
-    session: SessionDep,
-    principal: ExporterDep,
-    filters: FiltersDep,
-    sort: SortDep,
-) -> StreamingResponse:
+async def export_geojson(request: Request, rows: ExportRowsDep) -> StreamingResponse:
     """The list's filters as a GeoJSON FeatureCollection of points (WGS-84, [lon, lat]) whose
     properties are the list's fields, streamed."""
-    checked = await service.check_request(session, filters, sort, principal)
-    rows = service.export_incidents(_database(request), checked)
     return StreamingResponse(
         exports.geojson_chunks(rows), media_type=GEOJSON, headers=_attachment("incidents.geojson")
     )
