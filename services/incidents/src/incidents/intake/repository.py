@@ -23,6 +23,13 @@ async def category_names(session: AsyncSession) -> dict[str, str]:
     return {row.code: row.name for row in rows}
 
 
+async def category_name(session: AsyncSession, code: str) -> str:
+    """The Chinese name of one category (the catalogue never deletes a code incidents use)."""
+    category = await session.get(Category, code)
+    assert category is not None  # incidents.category is a foreign key to it
+    return category.name
+
+
 async def get_incident(session: AsyncSession, incident_id: uuid.UUID) -> Incident | None:
     """One incident by id."""
     return await session.get(Incident, incident_id)

@@ -95,9 +95,9 @@ async def get_incident(
     incident = await repository.get_incident(session, incident_id)
     if incident is None or not principal.can_see(incident.area_code):
         raise not_found("incident")
-    names = await repository.category_names(session)
     set_etag(response, incident.version)
-    out = present_incident(incident, names[incident.category], principal)
+    name = await repository.category_name(session, incident.category)
+    out = present_incident(incident, name, principal)
     out.possible_duplicates = await possible_duplicates(session, incident.id, principal)
     if out.reporter is not None and phone_shown(incident.reporter_phone, out.reporter.phone):
         await record_phone_reads(session, principal, [incident.id], "incidents_get")

@@ -57,10 +57,10 @@ async def act(
     incident, handling = await service.apply_action(
         session, incident_id, body, principal, if_match, lookup=lookup
     )
-    names = await intake.category_names(session)
     set_etag(response, incident.version)
+    name = await intake.category_name(session, incident.category)
     kind = await service.acting_target_kind(session, principal, handling)
-    out = present_workflow_incident(incident, handling, names[incident.category], principal, kind)
+    out = present_workflow_incident(incident, handling, name, principal, kind)
     if out.reporter is not None and phone_shown(incident.reporter_phone, out.reporter.phone):
         await record_phone_reads(session, principal, [incident.id], "workflow_act")
     return out
