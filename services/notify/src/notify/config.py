@@ -5,12 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Self
 
-from pydantic import model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from notify.templates import ProviderTemplate
 from pingan_shared.settings import ServiceSettings
 
 WECOM_PRODUCTION_BASE_URL = "https://qyapi.weixin.qq.com"
+ALIYUN_SMS_PRODUCTION_BASE_URL = "https://dysmsapi.aliyuncs.com"
+TENCENT_SMS_PRODUCTION_BASE_URL = "https://sms.tencentcloudapi.com"
+WECHAT_PRODUCTION_BASE_URL = "https://api.weixin.qq.com"
 
 
 class NotifySettings(ServiceSettings):
@@ -27,16 +31,53 @@ class NotifySettings(ServiceSettings):
     port: int = 8003
     wecom_base_url: str | None = None
     provider_timeout_seconds: float = 10.0
+
+    # WeCom application messages (企业微信应用消息): configured when all three are set.
+    wecom_corp_id: str | None = None
+    wecom_app_secret: SecretStr | None = None
+    wecom_agent_id: int | None = None
+
+    # Aliyun SMS (阿里云短信, dysmsapi 2017-05-25): configured when the key pair and sign are set.
+    aliyun_sms_base_url: str | None = None
+    aliyun_access_key_id: str | None = None
+    aliyun_access_key_secret: SecretStr | None = None
+    aliyun_sign_name: str | None = None
+    # Our template code -> the approved TemplateCode and its parameter names.
+    aliyun_sms_templates: dict[str, ProviderTemplate] = Field(default_factory=dict)
+    aliyun_receipt_secret: SecretStr | None = None  # the callback URL's token
+
+    # Tencent Cloud SMS (腾讯云短信, 2021-01-11): configured when the key pair, app and sign are set.
+    tencent_sms_base_url: str | None = None
+    tencent_secret_id: str | None = None
+    tencent_secret_key: SecretStr | None = None
+    tencent_sms_app_id: str | None = None
+    tencent_sign_name: str | None = None
+    tencent_region: str = "ap-guangzhou"
+    tencent_sms_templates: dict[str, ProviderTemplate] = Field(default_factory=dict)
+    tencent_receipt_secret: SecretStr | None = None
+
+    # WeChat official account template messages (微信公众号模板消息).
+    wechat_base_url: str | None = None
+    wechat_app_id: str | None = None
+    wechat_app_secret: SecretStr | None = None
+    # Our template code -> the account's template_id and its data keys in order.
+    wechat_templates: dict[str, ProviderTemplate] = Field(default_factory=dict)
+
     max_delivery_attempts: int = 5
     retry_base_seconds: float = 5.0
     retry_max_seconds: float = 300.0
 
     @model_validator(mode="after")
     def _production_endpoints(self) -> Self:
-        if not self.is_development and not self.wecom_base_url:
-            self.wecom_base_url = WECOM_PRODUCTION_BASE_URL
-        if self.wecom_base_url:
-            self.wecom_base_url = self.wecom_base_url.rstrip("/")
+        defaults = {
+            "wecom_base_url": WECOM_PRODUCTION_BASE_URL,
+            "aliyun_sms_base_url": ALIYUN_SMS_PRODUCTION_BASE_URL,
+            "tencent_sms_base_url": TENCENT_SMS_PRODUCTION_BASE_URL,
+            "wechat_base_url": WECHAT_PRODUCTION_BASE_URL,
+        }
+        for name, production in defaults.items():
+            url = getattr(self, name) or (None if self.is_development else production)
+            setattr(self, name, url.rstrip("/") if url else None)
         return self
 
     def retry_delay(self, attempt: int) -> float:

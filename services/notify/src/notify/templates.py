@@ -30,6 +30,15 @@ class Rendered:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderTemplate:
+    """A template approved at a provider (SMS TemplateCode/TemplateId, a WeChat template_id) and
+    the names of our parameters it takes, in the provider's order."""
+
+    code: str
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
     """A message template: its parameters and its two forms (`str.format` placeholders)."""
 

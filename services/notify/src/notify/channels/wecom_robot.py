@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from notify.channels.base import Outgoing, SendResult, truncate_utf8
+from notify.channels.base import Failure, Outgoing, SendResult, transport_failure, truncate_utf8
 from pingan_shared.contracts.messages import Channel
 
 SEND_PATH = "/cgi-bin/webhook/send"
@@ -41,10 +41,12 @@ class WeComRobotChannel:
             response = await self.client.post(
                 SEND_PATH, params={"key": key}, json=markdown_body(outgoing.content.markdown)
             )
-        except httpx.TimeoutException as exc:
-            return SendResult(ok=False, retryable=True, code="timeout", detail=type(exc).__name__)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            return transport_failure(exc, request_sent=False)
         except httpx.TransportError as exc:
-            return SendResult(ok=False, retryable=True, code="transport", detail=type(exc).__name__)
+            # A robot has no way to ask whether a message arrived, and a repeat in a group chat
+            # is cheaper than a lost alert: retried, not treated as ambiguous.
+            return transport_failure(exc, request_sent=False)
         return interpret(response, key)
 
 
@@ -52,21 +54,33 @@ def interpret(response: httpx.Response, key: str) -> SendResult:
     """Read the robot's answer; the key is scrubbed from anything kept."""
     status = response.status_code
     if status >= 500 or status == 429:
-        return SendResult(ok=False, retryable=True, code=f"http_{status}", http_status=status)
+        return SendResult(
+            ok=False, failure=Failure.transient, code=f"http_{status}", http_status=status
+        )
     try:
         answer = response.json()
         errcode = int(answer["errcode"])
         errmsg = str(answer.get("errmsg", ""))
     except (ValueError, KeyError, TypeError):
         return SendResult(
-            ok=False, code=f"http_{status}", detail="not a WeCom answer", http_status=status
+            ok=False,
+            failure=Failure.permanent,
+            code=f"http_{status}",
+            detail="not a WeCom answer",
+            http_status=status,
         )
     if errcode == 0 and status == 200:
         return SendResult(ok=True, code="0", http_status=status)
     return SendResult(
         ok=False,
-        retryable=errcode in RETRYABLE_ERRCODES,
+        failure=_failure(errcode),
         code=str(errcode),
         detail=(errmsg.replace(key, "***") if key else errmsg)[:500],
         http_status=status,
     )
+
+
+def _failure(errcode: int) -> Failure:
+    if errcode == 45009:
+        return Failure.quota
+    return Failure.transient if errcode in RETRYABLE_ERRCODES else Failure.permanent

@@ -13,6 +13,7 @@ from datetime import datetime
 import structlog
 
 from notify.channels import Outgoing, Router, Senders, SendResult
+from notify.channels.base import Failure
 from notify.config import NotifySettings
 from notify.messages import repository
 from notify.messages.models import AttemptOutcome, DeliveryState
@@ -97,7 +98,9 @@ class Dispatcher:
         if claimed is None:
             return None  # another run has it, or it is done
         if isinstance(content, TemplateError):
-            result = SendResult(ok=False, code="template", detail=str(content))
+            result = SendResult(
+                ok=False, failure=Failure.permanent, code="template", detail=str(content)
+            )
         else:
             outgoing = Outgoing(
                 delivery_id=delivery_id,
@@ -136,14 +139,19 @@ class Dispatcher:
         sender = self.senders.get(channel)
         if sender is None:
             return SendResult(
-                ok=False, code="channel_unavailable", detail=f"{channel} is not configured here"
+                ok=False,
+                failure=Failure.permanent,
+                code="channel_unavailable",
+                detail=f"{channel} is not configured here",
             )
         try:
             return await sender.send(outgoing)
         except Exception as exc:
             # Not retried: the provider may have received it, and a repeat would send it twice.
             log.exception("channel_error", channel=str(channel), error_type=type(exc).__name__)
-            return SendResult(ok=False, code="internal", detail=type(exc).__name__)
+            return SendResult(
+                ok=False, failure=Failure.permanent, code="internal", detail=type(exc).__name__
+            )
 
     def _outcome(self, result: SendResult, attempts: int) -> tuple[DeliveryState, AttemptOutcome]:
         if result.ok:
