@@ -46,9 +46,13 @@ class StoredResponse:
     body: Any
 
 
-def request_hash(body: Any) -> str:
-    """A stable hash of a request body (keys sorted), to tell a retry from a different request."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+def request_hash(body: BaseModel | Any) -> str:
+    """A stable hash of a request body, to tell a retry from a different request: a validated
+    model's JSON (its fields in declaration order), or other JSON data with its keys sorted."""
+    if isinstance(body, BaseModel):
+        canonical = body.model_dump_json()
+    else:
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -179,7 +183,7 @@ class KeyedCreate:
     @property
     def body_hash(self) -> str:
         """The hash that tells a retry of this request from a different one."""
-        return request_hash(self.body.model_dump(mode="json"))
+        return request_hash(self.body)
 
     async def replay(self, response: Response) -> Any | None:
         """The first answer for this key (its status set on `response`), or None to go ahead."""

@@ -8,22 +8,14 @@ from fastapi import Depends, Request
 
 from assessment.clients.incidents import IncidentsClient
 from pingan_shared.auth import Principal, Role, require_roles
-from pingan_shared.db import Database
 
 
-def get_database(request: Request) -> Database:
-    """The service's database, for routes that hold a session only briefly."""
-    database: Database = request.app.state.database
-    return database
-
-
-def get_incidents(request: Request) -> IncidentsClient:
+async def get_incidents(request: Request) -> IncidentsClient:
     """The process's client of the incidents service, opened at start-up."""
     client: IncidentsClient = request.app.state.incidents
     return client
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
 IncidentsDep = Annotated[IncidentsClient, Depends(get_incidents)]
 
 UNIT_WRITERS = (Role.admin, Role.leader)

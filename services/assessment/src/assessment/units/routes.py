@@ -8,12 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime
 
-from assessment.deps import (
-    DatabaseDep,
-    IncidentsDep,
-    UnitReaderDep,
-    UnitWriterDep,
-)
+from assessment.deps import IncidentsDep, UnitReaderDep, UnitWriterDep
 from assessment.tables import idempotency_keys
 from assessment.units import service
 from assessment.units.models import UnitKind
@@ -21,7 +16,7 @@ from assessment.units.presenter import present_unit
 from assessment.units.schemas import KIND_DESCRIPTION, UnitCreate, UnitIncidentStats, UnitOut
 from pingan_shared.auth import effective_areas
 from pingan_shared.concurrency import set_etag
-from pingan_shared.db import SessionDep
+from pingan_shared.db import DatabaseDep, SessionDep
 from pingan_shared.errors import field_error, problem_responses
 from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
 from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params

@@ -6,18 +6,20 @@ import uuid
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from incidents.deps import ReaderDep, ReporterDep
 from incidents.duplicates.service import possible_duplicates
 from incidents.intake import repository, service
+from incidents.intake.fast import catalogue_cache, report_at_once
 from incidents.intake.presenter import present_incident
 from incidents.intake.schemas import IncidentCreate, IncidentOut
+from incidents.intake.service import Reported, Respond
 from incidents.intake.writes import Claim
 from incidents.privacy.reads import phone_shown, record_phone_reads
 from incidents.tables import idempotency_keys
 from pingan_shared.concurrency import etag, set_etag
-from pingan_shared.db import SessionDep, TransactionDep
+from pingan_shared.db import Database, SessionDep
 from pingan_shared.errors import not_found, problem_responses
 from pingan_shared.idempotency import (
     IdempotencyKeyHeader,
@@ -43,7 +45,7 @@ CREATE = "incidents_create"
 )
 async def create_incident(
     body: IncidentCreate,
-    conn: TransactionDep,
+    request: Request,
     principal: ReporterDep,
     response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -55,12 +57,31 @@ async def create_incident(
     """
     claim = None
     if idempotency_key is not None:
-        claim = Claim(
-            principal.sub, CREATE, idempotency_key, request_hash(body.model_dump(mode="json"))
-        )
-    outcome = await service.report(
-        conn, body, principal, claim, partial(present_incident, principal=principal)
-    )
+        claim = Claim(principal.sub, CREATE, idempotency_key, request_hash(body))
+    respond = partial(present_incident, principal=principal)
+    database: Database = request.app.state.database
+    if body.external_ref is None:
+        cache = catalogue_cache(request.app.state)
+        outcome = await report_at_once(database, cache, body, principal, claim, respond)
+        return _answer(outcome, response)
+    async with database.transaction() as conn:
+        outcome = await service.report(conn, body, principal, claim, respond)
+        if isinstance(outcome, Reported) and not outcome.created and idempotency_key:
+            # A repeated push: the key keeps the answer naming the incident made before.
+            await idempotency_keys.complete(
+                conn,
+                principal=principal.sub,
+                operation=CREATE,
+                key=idempotency_key,
+                status_code=200,
+                body=respond(outcome.incident, outcome.category_name).model_dump(mode="json"),
+            )
+    return _answer(outcome, response, respond)
+
+
+def _answer(
+    outcome: Reported | StoredResponse, response: Response, respond: Respond | None = None
+) -> Response | Any:
     if isinstance(outcome, StoredResponse):
         return replay_stored(outcome, response)
     incident = outcome.incident
@@ -68,16 +89,8 @@ async def create_incident(
     if outcome.created and outcome.answer is not None:
         # The answer the key keeps, serialised once: FastAPI need not check and dump it again.
         return Response(outcome.answer, 201, headers, media_type="application/json")
-    out = present_incident(incident, outcome.category_name, principal=principal)
-    if idempotency_key:
-        await idempotency_keys.complete(
-            conn,
-            principal=principal.sub,
-            operation=CREATE,
-            key=idempotency_key,
-            status_code=200,
-            body=out.model_dump(mode="json"),
-        )
+    assert respond is not None
+    out = respond(outcome.incident, outcome.category_name)
     return Response(out.model_dump_json(), 200, headers, media_type="application/json")
 
 

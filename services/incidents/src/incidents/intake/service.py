@@ -104,6 +104,21 @@ async def report_incident(
     return outcome
 
 
+async def placed(
+    conn: asyncpg.Connection, body: IncidentCreate, principal: Principal, now: datetime
+) -> IncidentCreate:
+    """The report with its area (from its location when not given), if the caller may report
+    there; its times checked."""
+    check_times(body, now)
+    if body.area_code is None:
+        body = body.model_copy(update={"area_code": await area_of_location(conn, body)})
+    assert body.area_code is not None
+    if not principal.can_see(body.area_code):
+        # Checked before the lookup, so the answer says nothing of areas outside the caller's.
+        raise ProblemError(403, "outside-areas", "you may not report incidents in this area")
+    return body
+
+
 async def report(
     conn: asyncpg.Connection,
     body: IncidentCreate,
@@ -116,13 +131,8 @@ async def report(
     claimed before gives its stored response. The answer to a repeated county push (200) is left
     for the caller to keep."""
     now = datetime.now(UTC)
-    check_times(body, now)
-    if body.area_code is None:
-        body = body.model_copy(update={"area_code": await area_of_location(conn, body)})
+    body = await placed(conn, body, principal, now)
     assert body.area_code is not None
-    if not principal.can_see(body.area_code):
-        # Checked before the lookup, so the answer says nothing of areas outside the caller's.
-        raise ProblemError(403, "outside-areas", "you may not report incidents in this area")
     found = await writes.look_up(conn, body.category, body.area_code, claim, body.place_id)
     if claim is not None and not found.claimed:
         return await idempotency_keys.stored(
@@ -132,6 +142,30 @@ async def report(
             key=claim.key,
             body_hash=claim.body_hash,
         )
+    category_name, area_name = check_found(body, principal, found)
+    record = build_record(body, principal, found, now)
+    message = incident_reported_message(record, area_name, category_name)
+    answer = respond(record, category_name).model_dump_json() if respond else None
+    if await writes.insert_report(conn, record, message, claim, answer):
+        await record_reported(conn, record, actor=principal)
+        return Reported(record, True, category_name, answer)
+    assert record.source_system is not None
+    assert record.external_ref is not None
+    existing = await writes.find_pushed(conn, record.source_system, record.external_ref)
+    if not principal.can_see(existing.area_code):
+        # The system's areas changed since it pushed this one; say no more than that it exists.
+        raise ProblemError(409, "external-ref-used", "this external_ref names another incident")
+    name = category_name
+    if existing.category != record.category:
+        name = await conn.fetchval("SELECT name FROM categories WHERE code = $1", existing.category)
+    return Reported(existing, False, name)
+
+
+def check_found(
+    body: IncidentCreate, principal: Principal, found: writes.Catalogue
+) -> tuple[str, str]:
+    """The names of the category and area a report names; 422 when the lookup did not find
+    them, or the place."""
     if found.category_name is None or found.default_severity is None:
         raise field_error(
             "body.category", f"unknown category {body.category!r}", "unknown_category"
@@ -142,22 +176,7 @@ async def report(
         found.place_area is None or not principal.can_see(found.place_area)
     ):
         raise field_error("body.place_id", "no such place in your areas", "unknown_place")
-    record = build_record(body, principal, found, now)
-    message = incident_reported_message(record, found.area_name, found.category_name)
-    answer = respond(record, found.category_name).model_dump_json() if respond else None
-    if await writes.insert_report(conn, record, message, claim, answer):
-        await record_reported(conn, record, actor=principal)
-        return Reported(record, True, found.category_name, answer)
-    assert record.source_system is not None
-    assert record.external_ref is not None
-    existing = await writes.find_pushed(conn, record.source_system, record.external_ref)
-    if not principal.can_see(existing.area_code):
-        # The system's areas changed since it pushed this one; say no more than that it exists.
-        raise ProblemError(409, "external-ref-used", "this external_ref names another incident")
-    name = found.category_name
-    if existing.category != record.category:
-        name = await conn.fetchval("SELECT name FROM categories WHERE code = $1", existing.category)
-    return Reported(existing, False, name)
+    return found.category_name, found.area_name
 
 
 async def area_of_location(conn: asyncpg.Connection, body: IncidentCreate) -> str:

@@ -83,7 +83,7 @@ async def create_public_report(
     client = _pseudonym(request)
     claim = None
     if idempotency_key is not None:
-        body_hash = request_hash(body.model_dump(mode="json"))
+        body_hash = request_hash(body)
         claim = Claim(f"public:{client}", CREATE, idempotency_key, body_hash)
         # A phone retrying after a dead zone is answered before the limit counts it again.
         stored = await idempotency_keys.peek(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -25,54 +24,6 @@ from incidents.workflow.models import (
 async def get_handling(session: AsyncSession, incident_id: uuid.UUID) -> IncidentHandling | None:
     """The handling row of an incident, if it has one."""
     return await session.get(IncidentHandling, incident_id)
-
-
-START_HANDLING = """
-WITH limits AS (
-    SELECT accept_minutes, arrive_minutes, resolve_minutes
-    FROM category_time_limits
-    WHERE category = $2::varchar AND (severity = $3::varchar OR severity IS NULL)
-    ORDER BY severity IS NULL
-    LIMIT 1
-), chosen AS (
-    SELECT coalesce(l.accept_minutes, $10::int) AS accept_minutes,
-           coalesce(l.arrive_minutes, $11::int) AS arrive_minutes,
-           coalesce(l.resolve_minutes, $12::int) AS resolve_minutes,
-           $5::timestamptz + make_interval(mins => coalesce(l.accept_minutes, $10::int))
-               AS accept_due
-    FROM (SELECT 1) AS one LEFT JOIN limits AS l ON true
-), handling AS (
-    INSERT INTO incident_handling (
-        incident_id, accept_minutes, arrive_minutes, resolve_minutes, accept_due,
-        deadline_stage, next_escalation_at)
-    SELECT $1::uuid, accept_minutes, arrive_minutes, resolve_minutes, accept_due,
-           CASE WHEN $4::varchar = 'reported' THEN 'accept' END,
-           CASE WHEN $4::varchar = 'reported' THEN accept_due END
-    FROM chosen
-    ON CONFLICT (incident_id) DO NOTHING
-    RETURNING incident_id
-), entry AS (
-    INSERT INTO incident_timeline (
-        incident_id, at, actor_sub, actor_role, action, from_status, to_status, data)
-    SELECT incident_id, $5::timestamptz, $6::varchar, $7::varchar, 'report', NULL,
-           $4::varchar, $8::text::jsonb
-    FROM handling
-    WHERE $9::boolean
-)
-SELECT count(*) FROM handling
-"""
-"""Start an incident's handling in one round trip (it runs on the intake path): its time limits
-(the category's row for the severity, else its any-severity row, else the defaults given), the
-accept deadline, and optionally the "report" timeline entry; nothing when it has started.
-
-$1 incident id, $2 category, $3 severity, $4 status, $5 reported at, $6 reporter's sub,
-$7 reporter's role, $8 entry data (JSON text), $9 whether to write the entry, $10–$12 default
-accept, arrive and resolve minutes."""
-
-
-async def start_handling(conn: Any, *args: Any) -> bool:
-    """Run `START_HANDLING` on an asyncpg connection; whether this call started the handling."""
-    return bool(await conn.fetchval(START_HANDLING, *args))
 
 
 async def claim(

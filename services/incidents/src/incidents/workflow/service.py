@@ -3,20 +3,23 @@ claim that stops two dispatchers overwriting each other, and the timeline every 
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
-from typing import Protocol
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from incidents.intake import repository as intake
-from incidents.intake.models import Incident, IncidentStatus, Severity, Source
+from incidents.intake.models import Incident, IncidentStatus
 from incidents.patrols.access import member_of
 from incidents.workflow import repository
 from incidents.workflow.actions import HANDLERS, ActionContext
 from incidents.workflow.dispatch import OnDutyLookup, patrols_on_duty
+from incidents.workflow.handling_start import (
+    START_HANDLING,
+    ReportedIncident,
+    handling_params,
+)
 from incidents.workflow.models import Action, IncidentHandling, Stage, TargetKind, TimelineEntry
 from incidents.workflow.schemas import AnyBody
 from incidents.workflow.transitions import TRANSITIONS, actions_from, authority, deadline_stage
@@ -24,33 +27,6 @@ from pingan_shared.auth import Principal, Role
 from pingan_shared.concurrency import check_version, parse_if_match
 from pingan_shared.db import driver_connection
 from pingan_shared.errors import ProblemError, not_found
-
-DEFAULT_LIMITS: dict[Severity, tuple[int, int, int]] = {
-    Severity.critical: (5, 15, 240),
-    Severity.high: (15, 30, 1440),
-    Severity.medium: (60, 120, 4320),
-    Severity.low: (240, 720, 10080),
-}
-"""(accept, arrive, resolve) minutes for a category the `category_time_limits` table lacks."""
-
-
-class ReportedIncident(Protocol):
-    """What starting the handling needs of an incident (an ORM row or the intake's record)."""
-
-    @property
-    def id(self) -> uuid.UUID: ...
-    @property
-    def category(self) -> str: ...
-    @property
-    def severity(self) -> Severity: ...
-    @property
-    def status(self) -> IncidentStatus: ...
-    @property
-    def source(self) -> Source: ...
-    @property
-    def reported_by(self) -> str: ...
-    @property
-    def created_at(self) -> datetime | None: ...
 
 
 async def _start_handling(
@@ -60,24 +36,8 @@ async def _start_handling(
     with_entry: bool,
 ) -> bool:
     conn = await driver_connection(db) if isinstance(db, AsyncSession) else db
-    accept, arrive, resolve = DEFAULT_LIMITS[incident.severity]
-    role = sorted(actor.roles)[0].value if actor and actor.roles else None
-    data = {"source": incident.source.value, "severity": incident.severity.value}
-    return await repository.start_handling(
-        conn,
-        incident.id,
-        incident.category,
-        incident.severity.value,
-        incident.status.value,
-        incident.created_at or datetime.now(UTC),
-        incident.reported_by,
-        role,
-        json.dumps(data),
-        with_entry,
-        accept,
-        arrive,
-        resolve,
-    )
+    params = handling_params(incident, actor, with_entry=with_entry)
+    return bool(await conn.fetchval(START_HANDLING.text, *START_HANDLING.args(params)))
 
 
 async def acting_target_kind(
