@@ -1,0 +1,1 @@
+"""Crime analysis statistics (案情分析): times, hot spots, near repeats, before and after."""
