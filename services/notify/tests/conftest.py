@@ -4,6 +4,7 @@ this run's Redis, a fake WeCom group robot, and the worker's job context."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,9 @@ def settings(database_url: str, redis_url: str, fake_robot: FakeWeComRobot) -> N
         max_delivery_attempts=3,
         retry_base_seconds=0.01,
         retry_max_seconds=0.05,
+        # No default quiet hours: tests run at any hour; the quiet-hours tests set their own.
+        quiet_start=time(0, 0),
+        quiet_end=time(0, 0),
     )
 
 

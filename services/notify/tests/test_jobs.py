@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from arq import Retry
 from arq.connections import ArqRedis
 from notify_factories import PHONE, ROBOT_KEY, payload, robot_and_police
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from notify.jobs import RejectedJobError, send_message
+from notify.jobs import RejectedJobError, deliver_message, send_message
 from notify.messages.models import Delivery, DeliveryAttempt, DeliveryState, Message
 from pingan_shared.contracts.messages import Channel
 from pingan_shared.testing.fake_wecom import FakeWeComRobot
@@ -79,20 +79,34 @@ async def test_an_errcode_inside_http_200_is_a_failure_not_retried(
     assert robot.messages == []
 
 
-async def test_rate_limiting_is_retried_then_succeeds(
-    ctx: dict[str, Any], robot: FakeWeComRobot, session: AsyncSession
-) -> None:
-    robot.fail_next(1)
-    with pytest.raises(Retry):
-        await send_message(ctx, payload())
-    [delivery] = await deliveries(session)
-    assert (delivery.state, delivery.attempts) == (DeliveryState.queued, 1)
+async def wait_until_due(session: AsyncSession, delivery: Delivery) -> None:
+    """Sleep until the delivery's `not_before` (the test settings keep backoffs short)."""
+    await session.refresh(delivery)
+    assert delivery.not_before is not None
+    await asyncio.sleep(max((delivery.not_before - datetime.now(UTC)).total_seconds(), 0) + 0.01)
 
-    result = await send_message(ctx | {"job_try": 2}, payload())
+
+async def test_a_frequency_limit_waits_without_using_up_tries(
+    ctx: dict[str, Any], robot: FakeWeComRobot, session: AsyncSession, queue: ArqRedis
+) -> None:
+    robot.fail_next(1)  # 45009: api freq out of limit
+    first = await send_message(ctx, payload())
+    assert first["queued"] == 1
+    [delivery] = await deliveries(session)
+    assert (delivery.state, delivery.attempts, delivery.failure) == (
+        DeliveryState.queued,
+        0,
+        "quota",
+    )
+    [job] = await queue.queued_jobs()  # the next run, when the window reopens
+    assert job.function == "deliver_message"
+
+    await wait_until_due(session, delivery)
+    result = await deliver_message(ctx, {"message_id": str(delivery.message_id)})
 
     assert result["sent"] == 1
     await session.refresh(delivery)
-    assert (delivery.state, delivery.attempts) == (DeliveryState.sent, 2)
+    assert (delivery.state, delivery.attempts) == (DeliveryState.sent, 1)
     assert len(robot.messages) == 1
     outcomes = (
         await session.execute(select(col(DeliveryAttempt.outcome)).order_by("id"))
@@ -103,15 +117,20 @@ async def test_rate_limiting_is_retried_then_succeeds(
 async def test_a_delivery_retried_to_the_limit_is_dead(
     ctx: dict[str, Any], robot: FakeWeComRobot, session: AsyncSession
 ) -> None:
-    robot.fail_next(3)  # the test settings allow 3 attempts
-    for job_try in (1, 2):
-        with pytest.raises(Retry):
-            await send_message(ctx | {"job_try": job_try}, payload())
-    result = await send_message(ctx | {"job_try": 3}, payload())
+    robot.fail_next(3, errcode=-1)  # system busy: transient; the test settings allow 3 tries
+    result = await send_message(ctx, payload())
+    [delivery] = await deliveries(session)
+    while result.get("queued"):
+        await wait_until_due(session, delivery)
+        result = await deliver_message(ctx, {"message_id": str(delivery.message_id)})
 
     assert result["dead"] == 1
-    [delivery] = await deliveries(session)
-    assert (delivery.state, delivery.attempts) == (DeliveryState.dead, 3)
+    await session.refresh(delivery)
+    assert (delivery.state, delivery.attempts, delivery.failure) == (
+        DeliveryState.dead,
+        3,
+        "transient",
+    )
     assert robot.messages == []
 
 

@@ -82,7 +82,7 @@ async def test_a_posted_message_is_recorded_and_queued_through_the_outbox(
     message = await posted(client)
     jobs = (await session.execute(select(infrastructure.outbox))).all()
     assert [(j.job, j.payload) for j in jobs] == [
-        (DELIVER_MESSAGE_JOB, {"message_id": message["id"]})
+        (DELIVER_MESSAGE_JOB, {"message_id": message["id"], "priority": "routine"})
     ]
 
 

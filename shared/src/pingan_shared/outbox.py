@@ -20,6 +20,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pingan_shared.db import Database
+from pingan_shared.queue import queue_position
 
 log = structlog.get_logger(__name__)
 
@@ -39,6 +40,11 @@ async def add_job(
     body = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
     await session.execute(insert(outbox).values(id=row_id, queue=queue, job=job, payload=body))
     return row_id
+
+
+def _priority(payload: Any) -> str | None:
+    # A `send_message` payload names its priority; other jobs have none.
+    return payload.get("priority") if isinstance(payload, dict) else None
 
 
 def outbox_job_id(row_id: uuid.UUID) -> str:
@@ -76,7 +82,11 @@ class OutboxRelay:
                 try:
                     # None means a job or result with this id exists already: it was relayed.
                     await self.redis.enqueue_job(
-                        row.job, row.payload, _job_id=outbox_job_id(row.id), _queue_name=row.queue
+                        row.job,
+                        row.payload,
+                        _job_id=outbox_job_id(row.id),
+                        _queue_name=row.queue,
+                        _defer_until=queue_position(_priority(row.payload)),
                     )
                 except (OSError, RedisError, TimeoutError) as exc:
                     await session.execute(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
+from datetime import time
 from functools import lru_cache
 from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from notify.limits import DEFAULT_RULES, Rule
 from notify.templates import ProviderTemplate
+from pingan_shared.contracts.messages import Channel
 from pingan_shared.settings import ServiceSettings
 
 WECOM_PRODUCTION_BASE_URL = "https://qyapi.weixin.qq.com"
@@ -66,6 +70,18 @@ class NotifySettings(ServiceSettings):
     max_delivery_attempts: int = 5
     retry_base_seconds: float = 5.0
     retry_max_seconds: float = 300.0
+    # A delivery claimed by a worker that died is taken over once its lease runs out.
+    lease_seconds: float = 120.0
+    # How many provider calls one message's deliveries make at once (fan-out).
+    send_concurrency: int = Field(default=16, ge=1, le=200)
+    # Quiet hours (免打扰) for recipients without their own, in the business time zone.
+    quiet_start: time = time(22, 0)
+    quiet_end: time = time(7, 0)
+    # A critical message with no delivery receipt after this long is tried on the next channel.
+    receipt_wait_minutes: float = 10.0
+    rate_limits_enabled: bool = True
+    # Per channel, replacing the documented defaults (`notify.limits.DEFAULT_RULES`).
+    rate_limits: dict[Channel, list[Rule]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _production_endpoints(self) -> Self:
@@ -80,11 +96,17 @@ class NotifySettings(ServiceSettings):
             setattr(self, name, url.rstrip("/") if url else None)
         return self
 
+    def limit_rules(self) -> dict[Channel, list[Rule]]:
+        """The frequency limits in force: none when turned off, else defaults and overrides."""
+        if not self.rate_limits_enabled:
+            return {}
+        return {**{c: list(r) for c, r in DEFAULT_RULES.items()}, **self.rate_limits}
+
     def retry_delay(self, attempt: int) -> float:
-        """Seconds to wait before try `attempt + 1`: exponential backoff, capped."""
-        return float(
-            min(self.retry_base_seconds * 2 ** max(attempt - 1, 0), self.retry_max_seconds)
-        )
+        """Seconds to wait before try `attempt + 1`: exponential backoff, capped, with jitter
+        (half to all of it) so that deliveries failing together do not come back together."""
+        ceiling = min(self.retry_base_seconds * 2 ** max(attempt - 1, 0), self.retry_max_seconds)
+        return float(ceiling * (0.5 + random.random() / 2))  # noqa: S311 - timing, not secrecy
 
 
 @lru_cache

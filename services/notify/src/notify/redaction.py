@@ -10,7 +10,7 @@ import logging
 import re
 
 _ROBOT_KEY = re.compile(r"""(['"]?wecom_robot_key['"]?\s*[:=]\s*['"]?)[^'",}\s]+""")
-_URL_KEY = re.compile(r"([?&]key=)[^&\s'\"]+")
+_URL_KEY = re.compile(r"([?&](?:key|access_token|corpsecret|secret)=)[^&\s'\"]+")
 
 
 def redact_robot_keys(text: str) -> str:
@@ -36,3 +36,6 @@ def install_log_redaction() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RobotKeyFilter) for f in logger.filters):
             logger.addFilter(RobotKeyFilter())
+    # Provider URLs also carry template parameters (Aliyun signs them into the query string):
+    # httpx's line per request is for debugging, not for the service's logs.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

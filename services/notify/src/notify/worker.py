@@ -10,11 +10,20 @@ from contextlib import AsyncExitStack
 from typing import Any, ClassVar
 
 import structlog
-from arq import func
+from arq import cron, func
+from redis.asyncio import Redis
 
 from notify.channels import open_senders
 from notify.config import NotifySettings, get_settings
-from notify.jobs import DELIVER_MESSAGE_JOB, deliver_message, send_message
+from notify.jobs import (
+    CHECK_RECEIPTS_JOB,
+    DELIVER_MESSAGE_JOB,
+    check_receipts,
+    deliver_message,
+    send_message,
+    sweep,
+)
+from notify.limits import RateLimiter
 from notify.messages.delivery import Dispatcher
 from notify.tables import idempotency_keys, infrastructure
 from pingan_shared.contracts.messages import SEND_MESSAGE_JOB
@@ -26,11 +35,14 @@ log = structlog.get_logger(__name__)
 
 
 async def open_dispatcher(
-    settings: NotifySettings, database: Database, stack: AsyncExitStack
+    settings: NotifySettings, database: Database, stack: AsyncExitStack, redis: Redis
 ) -> Dispatcher:
-    """A dispatcher over `database` whose channels close with `stack`."""
+    """A dispatcher over `database` whose channels close with `stack`, counting sends against
+    the providers' limits in `redis` (shared by every worker)."""
     senders = await stack.enter_async_context(open_senders(settings))
-    return Dispatcher(database=database, senders=senders, settings=settings)
+    rules = settings.limit_rules()
+    limiter = RateLimiter(redis, rules) if rules else None
+    return Dispatcher(database=database, senders=senders, settings=settings, limiter=limiter)
 
 
 service_worker = ServiceWorker("notify-worker", get_settings, infrastructure, idempotency_keys)
@@ -39,23 +51,33 @@ service_worker = ServiceWorker("notify-worker", get_settings, infrastructure, id
 async def startup(ctx: dict[str, Any]) -> None:
     """The shared start-up (database, outbox relay), then the channels."""
     await service_worker.startup(ctx)
-    ctx["dispatcher"] = await open_dispatcher(ctx["settings"], ctx["database"], ctx["stack"])
+    ctx["dispatcher"] = await open_dispatcher(
+        ctx["settings"], ctx["database"], ctx["stack"], ctx["redis"]
+    )
 
 
-def job_functions(settings: NotifySettings) -> list[Any]:
-    """The worker's jobs; each may run once more than a delivery may be attempted."""
-    tries = settings.max_delivery_attempts + 1
+def job_functions() -> list[Any]:
+    """The worker's jobs. arq does not retry them: a run settles what is due and schedules the
+    next for the rest, and the sweep takes over from a worker that died."""
     return [
-        func(send_message, name=SEND_MESSAGE_JOB, max_tries=tries),
-        func(deliver_message, name=DELIVER_MESSAGE_JOB, max_tries=tries),
+        func(send_message, name=SEND_MESSAGE_JOB, max_tries=1),
+        func(deliver_message, name=DELIVER_MESSAGE_JOB, max_tries=1),
+        func(check_receipts, name=CHECK_RECEIPTS_JOB, max_tries=1),
     ]
 
 
 class WorkerSettings:
     """arq settings of the notify worker."""
 
-    functions: ClassVar[list[Any]] = job_functions(get_settings())
-    cron_jobs: ClassVar[list[Any]] = service_worker.cron_jobs(minute=23)
+    functions: ClassVar[list[Any]] = job_functions()
+    cron_jobs: ClassVar[list[Any]] = [
+        *service_worker.cron_jobs(minute=23),
+        cron(sweep, name="sweep", second=30, run_at_startup=True),
+    ]
+    # Urgent and critical jobs are scored ahead of routine ones (`queue_position`); a short poll
+    # delay lets them start soon after they are queued, and more jobs run side by side.
+    poll_delay = 0.05
+    max_jobs = 32
     on_startup = startup
     on_shutdown = service_worker.shutdown
     queue_name = NOTIFY_QUEUE

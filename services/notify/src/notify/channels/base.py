@@ -96,8 +96,11 @@ class BatchSender(Protocol):
 class StatusQuery(Protocol):
     """A channel that can be asked whether an earlier, ambiguous send went out."""
 
-    async def query(self, outgoing: Outgoing, sent_at: datetime) -> SendResult | None:
-        """The provider's record of the send (ok with its id, or failed); None when it has none."""
+    async def query(
+        self, outgoing: Outgoing, sent_at: datetime, *, biz_id: str | None = None
+    ) -> SendResult | None:
+        """The provider's record of the send (ok with its id, or failed); None when it has none.
+        `biz_id` is the provider's id of the send, when an earlier answer gave one."""
         ...
 
 
@@ -111,6 +114,7 @@ class Receipt:
     code: str  # DELIVERED, DELIVRD, the provider's failure code …
     detail: str | None = None
     at: datetime | None = None
+    phone: str | None = None  # the number, telling apart the deliveries of one batch send
 
 
 def truncate_utf8(text: str, limit: int) -> str:

@@ -19,12 +19,38 @@ class Route:
 
 
 def configured_channels(settings: NotifySettings) -> frozenset[Channel]:
-    """The channels whose provider is configured (the log channel always is)."""
-    channels = {Channel.log}
-    if settings.wecom_base_url:
-        channels.add(Channel.wecom_robot)
-    # SMS, WeCom application and WeChat channels join here once they exist.
-    return frozenset(channels)
+    """The channels whose provider is configured (the log channel always is); the same tests as
+    the channels' own `from_settings`."""
+    secret = settings.aliyun_access_key_secret
+    tencent_key = settings.tencent_secret_key
+    configured = {
+        Channel.log: True,
+        Channel.wecom_robot: bool(settings.wecom_base_url),
+        Channel.wecom_app: bool(
+            settings.wecom_base_url
+            and settings.wecom_corp_id
+            and settings.wecom_app_secret
+            and settings.wecom_agent_id is not None
+        ),
+        Channel.wechat_template: bool(
+            settings.wechat_base_url and settings.wechat_app_id and settings.wechat_app_secret
+        ),
+        Channel.aliyun_sms: bool(
+            settings.aliyun_sms_base_url
+            and settings.aliyun_access_key_id
+            and secret
+            and secret.get_secret_value()
+            and settings.aliyun_sign_name
+        ),
+        Channel.tencent_sms: bool(
+            settings.tencent_sms_base_url
+            and settings.tencent_secret_id
+            and tencent_key
+            and settings.tencent_sms_app_id
+            and settings.tencent_sign_name
+        ),
+    }
+    return frozenset(channel for channel, ok in configured.items() if ok)
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,7 @@ async def create_message(
     if (replayed := await keyed.replay(response)) is not None:
         return replayed
     try:
-        message_id, created = await record_message(session, body, channel_router)
+        message_id, created, _ = await record_message(session, body, channel_router)
     except TemplateError as exc:
         raise field_error(f"body.{exc.field}", exc.message, exc.code) from None
     if created:
@@ -86,7 +86,7 @@ async def create_message(
             infrastructure.outbox,
             queue=NOTIFY_QUEUE,
             job=DELIVER_MESSAGE_JOB,
-            payload={"message_id": str(message_id)},
+            payload={"message_id": str(message_id), "priority": body.priority.value},
         )
     out = await _present(session, message_id)
     response.status_code = 202 if created else 200
