@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from incidents.areas.routes import router as areas_router
 from incidents.config import IncidentsSettings, get_settings
+from incidents.focus.routes import router as focus_router
 from incidents.intake.routes import router as intake_router
 from incidents.listing.routes import router as listing_router
 from incidents.open311.routes import router as open311_router
@@ -48,6 +49,10 @@ TAGS = [
         "name": "open311",
         "description": "Open311 GeoReport v2 for civic-reporting clients (市民诉求开放接口)",
     },
+    {
+        "name": "focus",
+        "description": "Focus problems and their follow-up until solved (突出问题跟踪督办)",
+    },
 ]
 
 
@@ -69,6 +74,7 @@ def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
             places_router,
             privacy_router,
             public_router,
+            focus_router,
         ],
         openapi_tags=TAGS,
     )

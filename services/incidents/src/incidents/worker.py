@@ -11,6 +11,7 @@ from arq import func
 
 from incidents.config import get_settings
 from incidents.duplicates.jobs import FIND_DUPLICATES_JOB, find_duplicates_job
+from incidents.focus.jobs import CRON_JOBS as FOCUS_CRON_JOBS
 from incidents.patrols.jobs import CRON_JOBS as PATROLS_CRON_JOBS
 from incidents.tables import idempotency_keys, infrastructure
 from incidents.workflow.jobs import CRON_JOBS as WORKFLOW_CRON_JOBS
@@ -28,6 +29,7 @@ class WorkerSettings:
         *service_worker.cron_jobs(minute=17),
         *WORKFLOW_CRON_JOBS,
         *PATROLS_CRON_JOBS,
+        *FOCUS_CRON_JOBS,
     ]
     on_startup = service_worker.startup
     on_shutdown = service_worker.shutdown
