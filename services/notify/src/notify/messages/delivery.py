@@ -42,6 +42,8 @@ DELIVERIES = Counter(
 )
 DIGEST_LIMIT = 50
 RECEIPT_CHANNELS = frozenset({Channel.aliyun_sms, Channel.tencent_sms})
+ASKED = "asked the provider first"
+RESENT = "sent again: the earlier call's outcome is unknown"
 
 
 @dataclass(slots=True)
@@ -130,6 +132,9 @@ class Dispatcher:
             if isinstance(content, TemplateError):
                 outcomes.append(_template_failed(delivery, content))
                 continue
+            if delivery.check_status:
+                asked = isinstance(self.senders.get(delivery.channel), StatusQuery)
+                draft.note = ASKED if asked else RESENT
             outgoing = self._outgoing(message, delivery, content, priority)
             if delivery.deferred_reason == "digest":
                 outgoing = await self._digest(delivery, outgoing, draft, outcomes)

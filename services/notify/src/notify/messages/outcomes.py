@@ -35,7 +35,6 @@ def settle(
         detail=result.detail,
         failure=result.failure,
         provider_id=result.provider_id,
-        note=draft.note or ("asked the provider first" if delivery.check_status else None),
     )
     if result.ok:
         return replace(common, state=DeliveryState.sent, outcome=AttemptOutcome.sent)
