@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from incidents.analysis.routes_report import router as analysis_report_router
 from incidents.areas.routes import router as areas_router
 from incidents.config import IncidentsSettings, get_settings
 from incidents.focus.routes import router as focus_router
@@ -50,6 +51,11 @@ TAGS = [
         "description": "Open311 GeoReport v2 for civic-reporting clients (市民诉求开放接口)",
     },
     {
+        "name": "analysis",
+        "description": "Incident analysis: case types, hot places, suspects' traits, times, "
+        "patterns, series, patrol fit and the town report (案情分析)",
+    },
+    {
         "name": "focus",
         "description": "Focus problems and their follow-up until solved (突出问题跟踪督办)",
     },
@@ -75,6 +81,7 @@ def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
             privacy_router,
             public_router,
             focus_router,
+            analysis_report_router,
         ],
         openapi_tags=TAGS,
     )
