@@ -1,0 +1,1 @@
+"""Awareness and participation surveys (知晓率 / 参与率)."""
