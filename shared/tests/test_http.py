@@ -9,8 +9,10 @@ from threading import Thread
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from pingan_shared.http import ServiceTokenAuth, create_http_client
+from pingan_shared.http import BearerTokenAuth, ServiceTokenAuth, create_http_client
 from pingan_shared.observability import request_id_var
 from pingan_shared.testing import free_port
 
@@ -74,3 +76,30 @@ async def test_connection_refused_is_an_error_after_retries() -> None:
         client._transport.backoff = 0.001  # type: ignore[attr-defined]
         with pytest.raises(httpx.ConnectError):
             await client.get("/")
+
+
+async def test_a_service_token_is_signed_rs256_with_a_private_key(flaky: str) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    auth = ServiceTokenAuth("assessment", ["530128"], private_key=pem)
+    async with create_http_client(flaky, auth=auth, retries=3) as client:
+        client._transport.backoff = 0.001  # type: ignore[attr-defined]  # keep the test quick
+        await client.get("/v1/x")
+    token = _Flaky.calls[0][1]["Authorization"].split()[1]
+    claims = jwt.decode(token, key.public_key(), algorithms=["RS256"], audience="pingan")
+    assert claims["roles"] == ["service"]
+
+
+async def test_a_token_issued_elsewhere_is_presented_as_it_is(flaky: str) -> None:
+    async with create_http_client(flaky, auth=BearerTokenAuth("issued.by.idp")) as client:
+        await client.post("/v1/x", json={})
+    assert _Flaky.calls[0][1]["Authorization"] == "Bearer issued.by.idp"
+
+
+def test_a_service_token_needs_something_to_sign_with() -> None:
+    with pytest.raises(ValueError, match="secret or a private key"):
+        ServiceTokenAuth("assessment", ["530128"])

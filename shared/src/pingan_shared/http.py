@@ -59,12 +59,24 @@ class RetryTransport(httpx.AsyncBaseTransport):
 
 
 class ServiceTokenAuth(httpx.Auth):
-    """Bearer auth with a service token minted locally and renewed before it expires."""
+    """Bearer auth with a service token minted locally and renewed before it expires: RS256 with
+    `private_key` where services verify tokens with a public key, else HS256 with `secret`."""
 
-    def __init__(self, subject: str, areas: list[str], secret: str, ttl_seconds: int = 600) -> None:
+    def __init__(
+        self,
+        subject: str,
+        areas: list[str],
+        secret: str | None = None,
+        ttl_seconds: int = 600,
+        *,
+        private_key: str | None = None,
+    ) -> None:
+        if not (secret or private_key):
+            raise ValueError("a service token needs a secret or a private key to sign it")
         self.subject = subject
         self.areas = areas
         self.secret = secret
+        self.private_key = private_key
         self.ttl_seconds = ttl_seconds
         self._token = ""
         self._renew_at = 0.0
@@ -78,6 +90,7 @@ class ServiceTokenAuth(httpx.Auth):
                 self.areas,
                 ttl_seconds=self.ttl_seconds,
                 secret=self.secret,
+                private_key=self.private_key,
             )
             self._renew_at = now + self.ttl_seconds / 2
         return self._token
@@ -85,6 +98,19 @@ class ServiceTokenAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]  # httpx's generator protocol
         """Attach the token."""
         request.headers["Authorization"] = f"Bearer {self._current()}"
+        yield request
+
+
+class BearerTokenAuth(httpx.Auth):
+    """Bearer auth with a token issued elsewhere (the county's identity provider), for
+    deployments where services verify tokens through JWKS and hold no signing key."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]  # httpx's generator protocol
+        """Attach the token."""
+        request.headers["Authorization"] = f"Bearer {self.token}"
         yield request
 
 

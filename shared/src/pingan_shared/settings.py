@@ -63,6 +63,10 @@ class ServiceSettings(BaseSettings):
     jwt_jwks_url: str | None = Field(
         default=None, validation_alias=_unprefixed("PINGAN_JWT_JWKS_URL")
     )
+    # Signs the tokens this service presents to others, where they verify with the public key.
+    jwt_private_key: SecretStr | None = Field(
+        default=None, validation_alias=_unprefixed("PINGAN_JWT_PRIVATE_KEY")
+    )
     log_level: str = Field(default="INFO", validation_alias=_unprefixed("PINGAN_LOG_LEVEL"))
     log_json: bool = Field(default=True, validation_alias=_unprefixed("PINGAN_LOG_JSON"))
     timezone: str = Field(

@@ -24,8 +24,10 @@ def mint_token(
     scopes: Sequence[str] | None = None,
     ttl_seconds: int = 86400,
     secret: str | None = None,
+    private_key: str | None = None,
 ) -> str:
-    """An HS256 token with the claims of ARCHITECTURE.md §4."""
+    """A token with the claims of ARCHITECTURE.md §4: RS256 with `private_key` (PEM), where the
+    services verify with a public key, else HS256 with `secret` (or PINGAN_JWT_SECRET)."""
     for role in roles:
         Role(role)  # refuse unknown roles early: a typo would otherwise mint a useless token
     now = int(time.time())
@@ -45,6 +47,8 @@ def mint_token(
         claims["unit_id"] = unit_id
     if scopes:
         claims["scopes"] = list(scopes)
+    if private_key:
+        return jwt.encode(claims, private_key, algorithm="RS256")
     key = secret or os.environ.get("PINGAN_JWT_SECRET") or DEV_JWT_SECRET
     return jwt.encode(claims, key, algorithm="HS256")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from pingan_shared.settings import ServiceSettings
@@ -28,6 +28,11 @@ class AssessmentSettings(ServiceSettings):
     # narrows it to one county.
     incidents_token_areas: list[str] = Field(default_factory=lambda: ["53"], min_length=1)
     incidents_timeout_seconds: float = Field(default=5.0, gt=0)
+    # A token for incidents issued by the county's identity provider, where services verify
+    # tokens through JWKS and this one holds no signing key.
+    incidents_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("INCIDENTS_TOKEN")
+    )
 
 
 @lru_cache

@@ -13,7 +13,7 @@ import structlog
 from pydantic import BaseModel, ValidationError
 
 from assessment.config import AssessmentSettings
-from pingan_shared.http import ServiceTokenAuth, create_http_client
+from pingan_shared.http import BearerTokenAuth, ServiceTokenAuth, create_http_client
 
 log = structlog.get_logger(__name__)
 
@@ -64,12 +64,20 @@ class IncidentsClient:
 
     @classmethod
     def from_settings(cls, settings: AssessmentSettings) -> IncidentsClient:
-        """A client for `settings.incidents_url` that presents a renewed service token."""
-        auth = ServiceTokenAuth(
-            subject=SERVICE_SUBJECT,
-            areas=list(settings.incidents_token_areas),
-            secret=settings.jwt_secret.get_secret_value(),
-        )
+        """A client for `settings.incidents_url` that presents a service token: the one the
+        county's identity provider issued (`INCIDENTS_TOKEN`), else one minted here and renewed —
+        RS256 with `PINGAN_JWT_PRIVATE_KEY` when set, else HS256 with the shared secret."""
+        auth: httpx.Auth
+        if settings.incidents_token is not None:
+            auth = BearerTokenAuth(settings.incidents_token.get_secret_value())
+        else:
+            private_key = settings.jwt_private_key
+            auth = ServiceTokenAuth(
+                subject=SERVICE_SUBJECT,
+                areas=list(settings.incidents_token_areas),
+                secret=settings.jwt_secret.get_secret_value(),
+                private_key=private_key.get_secret_value() if private_key else None,
+            )
         http = create_http_client(
             settings.incidents_url,
             auth=auth,
