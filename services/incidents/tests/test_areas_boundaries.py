@@ -119,6 +119,25 @@ async def test_boundary_matrix(client: httpx.AsyncClient, session: AsyncSession,
         assert elsewhere.json()["features"] == []
 
 
+@pytest.mark.parametrize("role", ALL_ROLES)
+async def test_remove_boundary_matrix(
+    client: httpx.AsyncClient, session: AsyncSession, role: str
+) -> None:
+    admin = bearer("admin")
+    await client.put(f"/v1/areas/{NANJIE}/boundary", json=GRID_SQUARE, headers=admin)
+    removed = await client.delete(
+        f"/v1/areas/{NANJIE}/boundary", headers=bearer(role, areas=[NANJIE])
+    )
+    assert removed.status_code == (200 if role == "admin" else 403), removed.text
+    assert await _rings(session) == (0 if role == "admin" else 1)
+    if role == "admin":
+        assert removed.json()["boundary"] is None
+        outside = await client.delete(
+            f"/v1/areas/{NANJIE}/boundary", headers=bearer("admin", areas=[BEIJIE])
+        )
+        assert outside.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

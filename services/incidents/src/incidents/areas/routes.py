@@ -83,3 +83,16 @@ async def set_boundary(
 ) -> AreaDetail:
     """Replace the area's boundary; points inside it then resolve to this area (or a deeper one)."""
     return await service.set_boundary(session, principal, code, body)
+
+
+@router.delete(
+    "/{code}/boundary",
+    name="areas_remove_boundary",
+    summary="Remove an area's boundary (删除区划边界)",
+    response_model=AreaDetail,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def remove_boundary(session: SessionDep, principal: AdminDep, code: CodePath) -> AreaDetail:
+    """Remove the area's boundary; points inside it then resolve to its parent's (or a sibling's)
+    boundary, and reports there need an area code."""
+    return await service.set_boundary(session, principal, code, None)

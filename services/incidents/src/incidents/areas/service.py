@@ -30,13 +30,14 @@ def detail(area: Area) -> AreaDetail:
 
 
 async def set_boundary(
-    session: AsyncSession, principal: Principal, code: str, boundary: Boundary
+    session: AsyncSession, principal: Principal, code: str, boundary: Boundary | None
 ) -> AreaDetail:
-    """Check and store an area's boundary, replacing any earlier one."""
+    """Check and store an area's boundary, replacing any earlier one; None removes it."""
     area = await visible_area(session, principal, code)
-    geometry = boundary.model_dump()
+    geometry = None if boundary is None else boundary.model_dump()
     try:
-        polygon_parts(geometry)
+        if geometry is not None:
+            polygon_parts(geometry)
     except BoundaryError as exc:
         raise exc.problem() from None
     raw = await (await session.connection()).get_raw_connection()
