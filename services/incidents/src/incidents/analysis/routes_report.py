@@ -3,12 +3,15 @@ incidents, patrols against incidents, and the town report as a workbook or chart
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from incidents.analysis.filters import AnalysisFiltersDep, checked_filters
-from incidents.analysis.report_schemas import SeriesAnswer
+from incidents.analysis.hotspots import cell_polygon
+from incidents.analysis.patrol_fit_service import patrol_fit
+from incidents.analysis.report_schemas import HotCellOut, PatrolFit, SeriesAnswer
 from incidents.analysis.series import SeriesRules, TooManyPairsError
 from incidents.analysis.series_service import series_answer
 from incidents.deps import StatisticsReaderDep
@@ -16,6 +19,15 @@ from pingan_shared.db import SessionDep
 from pingan_shared.errors import field_error, problem_responses
 
 router = APIRouter(prefix="/v1/analysis", tags=["analysis"])
+GEOJSON = "application/geo+json"
+Resolution = Annotated[
+    int,
+    Query(
+        ge=7,
+        le=9,
+        description="H3 resolution of the cells (7-9; patrol positions are kept at 9, ~0.1 km²)",
+    ),
+]
 
 
 @router.get(
@@ -52,3 +64,56 @@ async def series(
             f"{exc}: narrow the area, period or category, or the radius or window",
             "too_many_pairs",
         ) from None
+
+
+@router.get(
+    "/patrol-fit",
+    name="incidents_analysis_patrol_fit",
+    summary="Patrol fit (巡防匹配度): incidents inside patrolled cells and hours",
+    response_model=PatrolFit,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def patrol_fit_route(
+    session: SessionDep,
+    principal: StatisticsReaderDep,
+    filters: AnalysisFiltersDep,
+    resolution: Resolution = 9,
+) -> PatrolFit:
+    """Shares of incidents inside the cells and hours of the week patrols covered, and the hot
+    spot cells no patrol was seen in."""
+    area = await checked_filters(session, principal, filters)
+    return await patrol_fit(session, area, filters, resolution)
+
+
+def _feature(cell: HotCellOut, patrolled: bool) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": cell.cell,
+        "geometry": {"type": "Polygon", "coordinates": cell_polygon(cell.cell)},
+        "properties": {**cell.model_dump(), "patrolled": patrolled},
+    }
+
+
+@router.get(
+    "/patrol-fit.geojson",
+    name="incidents_analysis_patrol_fit_geojson",
+    summary="Hot cells, patrolled or not, as GeoJSON (热点区域巡防覆盖地图)",
+    response_class=JSONResponse,
+    responses={
+        200: {"content": {GEOJSON: {}}, "description": "A FeatureCollection of H3 polygons"},
+        **problem_responses(401, 403, 404, 422),
+    },
+)
+async def patrol_fit_geojson(
+    session: SessionDep,
+    principal: StatisticsReaderDep,
+    filters: AnalysisFiltersDep,
+    resolution: Resolution = 9,
+) -> JSONResponse:
+    """The hot spot cells of the patrol fit as polygons (WGS-84), with `patrolled` and the
+    figures of each cell as properties."""
+    area = await checked_filters(session, principal, filters)
+    fit = await patrol_fit(session, area, filters, resolution)
+    features = [_feature(c, False) for c in fit.hot_unpatrolled]
+    features += [_feature(c, True) for c in fit.hot_patrolled]
+    return JSONResponse({"type": "FeatureCollection", "features": features}, media_type=GEOJSON)
