@@ -9,7 +9,8 @@ time zone (`pingan_shared.settings.business_timezone()`):
 - or `from`/`to` (aware date-times), 30 days up to now when neither is given.
 
 Comparisons: `Period.previous()` is the period of the same length just before (for a named period
-the previous calendar unit: April before May); `Period.year_earlier()` the same dates a year before.
+the previous calendar unit: April before May); `Period.year_earlier()` the same dates a year before;
+`Period.following()` the next one (a hot-spot map's test period).
 Rejected reports and duplicates merged into another incident are never counted, as in the
 statistics route.
 """
@@ -70,6 +71,12 @@ class Period:
         months = {"year": 12, "quarter": 3, "month": 1}[self.unit]
         index = local.year * 12 + local.month - 1 - months
         return _named_period(date(index // 12, index % 12 + 1, 1), self.unit)
+
+    def following(self) -> Period:
+        """The period just after: the next calendar unit when named, else the same length."""
+        if self.unit is None:
+            return Period(self.end, self.end + self.length)
+        return _named_period(self.end.astimezone(business_timezone()).date(), self.unit)
 
     def year_earlier(self) -> Period:
         """The same local dates and times one year before (29 February becomes the 28th)."""
