@@ -26,16 +26,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = frozenset({"code", "name", "level"})
 LEVEL_LABELS = {"县": "county", "镇": "town", "社区": "community", "村": "village", "网格": "grid"}
+# One statement for the whole file: foreign keys are checked at its end, so a parent and its
+# children may arrive together.
 _UPSERT = """
 INSERT INTO areas (code, name, level, parent_code, lat, lon, population)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::arealevel[], $4::text[],
+                     $5::float8[], $6::float8[], $7::int[])
 ON CONFLICT (code) DO UPDATE SET
   name = excluded.name, level = excluded.level, parent_code = excluded.parent_code,
   lat = excluded.lat, lon = excluded.lon, population = excluded.population
 WHERE (areas.name, areas.level, areas.parent_code, areas.lat, areas.lon, areas.population)
   IS DISTINCT FROM (excluded.name, excluded.level, excluded.parent_code, excluded.lat,
                     excluded.lon, excluded.population)
-RETURNING (xmax = 0) AS inserted
+RETURNING code, (xmax = 0) AS inserted
 """
 
 
@@ -105,31 +108,35 @@ class AreaImporter:
         return check_rows(rows, AreaRow, rule, progress)
 
     async def write(self, records: list[AreaRow], progress: Progress) -> tuple[int, int]:
-        """Upsert every area, parents first; returns (added, changed)."""
+        """Upsert every area in one statement, then store the boundaries that changed; returns
+        (added, changed)."""
+        columns = ("code", "name", "level", "parent_code", "lat", "lon", "population")
+        values = [
+            [getattr(r, c).value if c == "level" else getattr(r, c) for r in records]
+            for c in columns
+        ]
+        done = {r["code"]: r["inserted"] for r in await self.conn.fetch(_UPSERT, *values)}
+        stored = await self._boundaries([r.code for r in records if r.boundary is not None])
         added = changed = 0
-        for row in sorted(records, key=lambda r: (len(r.code), r.code)):
-            done = await self.conn.fetchrow(
-                _UPSERT,
-                row.code,
-                row.name,
-                row.level.value,
-                row.parent_code,
-                row.lat,
-                row.lon,
-                row.population,
-            )
-            boundary_changed = row.boundary is not None and row.boundary != await self._boundary(
-                row.code
-            )
+        for row in records:
+            boundary_changed = row.boundary is not None and row.boundary != stored.get(row.code)
             if boundary_changed:
                 await store_boundary(self.conn, row.code, row.boundary)
-            if done is not None and done["inserted"]:
+            if done.get(row.code):
                 added += 1
-            elif done is not None or boundary_changed:
+            elif row.code in done or boundary_changed:
                 changed += 1
             progress.advance()
         return added, changed
 
-    async def _boundary(self, code: str) -> Any:
-        stored = await self.conn.fetchval("SELECT boundary FROM areas WHERE code = $1", code)
-        return json.loads(stored) if isinstance(stored, str) else stored
+    async def _boundaries(self, codes: list[str]) -> dict[str, Any]:
+        rows = await self.conn.fetch(
+            "SELECT code, boundary FROM areas WHERE code = ANY($1::text[]) AND boundary IS NOT NULL",
+            codes,
+        )
+        return {
+            r["code"]: json.loads(r["boundary"])
+            if isinstance(r["boundary"], str)
+            else r["boundary"]
+            for r in rows
+        }
