@@ -1,0 +1,1 @@
+"""Dead letters (死信): deliveries that exhausted their tries, and re-driving them."""

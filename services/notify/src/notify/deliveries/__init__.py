@@ -1,0 +1,1 @@
+"""Lists and counts of deliveries (投递) across messages."""

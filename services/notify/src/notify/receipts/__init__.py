@@ -1,0 +1,1 @@
+"""Providers' delivery receipts (回执) moving deliveries to delivered or failed."""
