@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -115,21 +115,46 @@ async def record(
     return entry
 
 
+class ChainLink(Protocol):
+    """What checking one link reads of an entry (an `AuditEntry` or a row of its table)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def entity_id(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def prev_hash(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class BrokenLink:
-    """The first entry whose chain does not hold: what was expected and what was found."""
+    """The first entry whose chain does not hold: which field, what was expected, what was
+    found. `prev_hash` broken: an entry before it was changed, removed or inserted; `hash`
+    broken: this entry's own fields were changed."""
 
     id: int
-    field: str  # "prev_hash" or "hash"
+    field: Literal["prev_hash", "hash"]
     expected: str
     found: str
 
 
-def check_entry(entry: AuditEntry, expected_prev: str) -> BrokenLink | None:
+def check_link(entry: ChainLink, expected_prev: str) -> BrokenLink | None:
     """The broken link at `entry` given the previous entry's hash, or None when it holds."""
-    assert entry.id is not None
+    entry_id = entry.id or 0
     if entry.prev_hash != expected_prev:
-        return BrokenLink(entry.id, "prev_hash", expected_prev, entry.prev_hash)
+        return BrokenLink(entry_id, "prev_hash", expected_prev, entry.prev_hash)
     recomputed = entry_hash(
         prev_hash=entry.prev_hash,
         at=entry.at,
@@ -140,5 +165,26 @@ def check_entry(entry: AuditEntry, expected_prev: str) -> BrokenLink | None:
         data=entry.data,
     )
     if recomputed != entry.hash:
-        return BrokenLink(entry.id, "hash", recomputed, entry.hash)
+        return BrokenLink(entry_id, "hash", recomputed, entry.hash)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainCheck:
+    """The outcome of walking the chain: how many entries held, the last good one, the break."""
+
+    checked: int
+    last_id: int | None
+    head_hash: str
+    broken: BrokenLink | None
+
+
+async def verify_chain(links: AsyncIterator[ChainLink]) -> ChainCheck:
+    """Walk `links` in id order from the genesis value; stop at the first broken link."""
+    checked, last_id, expected = 0, None, GENESIS_HASH
+    async for link in links:
+        broken = check_link(link, expected)
+        if broken is not None:
+            return ChainCheck(checked, last_id, expected, broken)
+        checked, last_id, expected = checked + 1, link.id, link.hash
+    return ChainCheck(checked, last_id, expected, None)
