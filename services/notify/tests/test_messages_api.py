@@ -153,12 +153,28 @@ async def test_every_operation_is_named_tagged_and_documents_its_problems(
         if path.startswith("/v1/")
         for op in ops.values()
     }
-    assert operations == {"messages_create", "messages_get", "messages_list"}
+    assert operations == {
+        "messages_create",
+        "messages_get",
+        "messages_list",
+        "deliveries_list",
+        "deliveries_counts",
+        "deliveries_redrive",
+        "dead_letters_list",
+        "dead_letters_redrive",
+        "preferences_list",
+        "preferences_get",
+        "preferences_put",
+        "preferences_delete",
+        "receipts_aliyun",
+        "receipts_tencent",
+    }
     for path, ops in schema["paths"].items():
         for operation in ops.values():
             assert operation.get("tags"), path
             assert operation.get("summary"), path
-            if path.startswith("/v1/"):
+            # Providers' receipt callbacks carry a secret in the URL, not a token: 200 or 404.
+            if path.startswith("/v1/") and not path.startswith("/v1/receipts/"):
                 assert {"401", "403", "422"} <= set(operation["responses"]), path
 
 

@@ -14,12 +14,15 @@ import pytest
 from fastapi import FastAPI
 from notify_api_rows import add_delivery, add_message, attempts, reread
 from pydantic import SecretStr
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from notify.channels.base import Receipt
-from notify.messages.models import AttemptOutcome, DeliveryState
+from notify.messages.models import AttemptOutcome, Delivery, DeliveryState
 from notify.receipts.providers import admits
 from notify.receipts.service import apply_receipts
+from notify.tables import infrastructure
 from pingan_shared.contracts.messages import Channel
 
 ALIYUN_SECRET = "aliyun-callback-0f1e2d3c4b5a69788796a5b4"
@@ -334,3 +337,28 @@ async def test_the_outcome_names_the_failed_deliveries_for_a_fallback(
         ],
     )
     assert (outcome.failed, outcome.delivered) == ((failed.id,), (delivered.id,))
+
+
+@pytest.mark.usefixtures("secrets")
+async def test_an_undelivered_sms_is_tried_on_the_next_channel(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    message = await add_message(
+        session,
+        recipients=[{"name": "李警官", "phone": "13800001111", "wecom_user_id": "li.jing"}],
+        channels=["aliyun_sms", "wecom_app"],
+    )
+    delivery = await add_delivery(session, message, provider_message_id="b9")
+    report = aliyun_report(
+        "b9", out_id=delivery.id.hex, success=False, code="MOBILE_NOT_ON_SERVICE"
+    )
+    assert (await post(client, ALIYUN_URL, [report])).content == ALIYUN_REPLY
+
+    rows = (
+        await session.execute(select(Delivery).where(col(Delivery.fallback_from) == delivery.id))
+    ).scalars()
+    [fallback] = list(rows)
+    # Tencent, the other SMS provider, comes next; unconfigured in the tests, it goes to the log.
+    assert (fallback.state, fallback.channel) == (DeliveryState.queued, Channel.log)
+    jobs = (await session.execute(select(infrastructure.outbox.c.payload))).scalars().all()
+    assert {"message_id": str(message.id)} in jobs

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -51,6 +54,17 @@ def decode_cursor(cursor: str) -> list[Any]:
     if not isinstance(key, list):
         raise field_error("query.cursor", "not a cursor this service issued")
     return key
+
+
+def time_and_id(after: Sequence[Any]) -> tuple[datetime, uuid.UUID]:
+    """The (aware time, id) keyset a decoded cursor names; a 422 naming the cursor otherwise."""
+    try:
+        stamp, last_id = datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
+    except (ValueError, IndexError):
+        raise field_error("query.cursor", "not a cursor this service issued") from None
+    if stamp.tzinfo is None:
+        raise field_error("query.cursor", "not a cursor this service issued")
+    return stamp, last_id
 
 
 def page_params(

@@ -56,4 +56,6 @@ def _receipt(index: int, report: Any) -> Receipt:
         code=str(report.get("err_code") or ("DELIVERED" if success else "failed")),
         detail=mask_phones(str(err_msg))[:500] if err_msg else None,
         at=at,
+        # One SendSms to several numbers shares a BizId and an OutId: the number tells them apart.
+        phone=str(report["phone_number"]) if report.get("phone_number") else None,
     )

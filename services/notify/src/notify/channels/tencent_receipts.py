@@ -61,4 +61,5 @@ def _receipt(index: int, item: Any) -> Receipt:
         code=str(errmsg),
         detail=mask_phones(str(description))[:500] if description else None,
         at=at,
+        phone=str(item["mobile"]) if item.get("mobile") else None,
     )

@@ -17,7 +17,7 @@ from sqlmodel import col
 from notify.deliveries.filters import DeliveryFilter
 from notify.messages.models import Delivery, DeliveryAttempt, DeliveryState, Message
 from pingan_shared.contracts.messages import Channel, Priority
-from pingan_shared.errors import field_error
+from pingan_shared.pagination import time_and_id
 
 
 class Order(StrEnum):
@@ -42,17 +42,6 @@ def stamp_of(delivery: Delivery, order: Order) -> datetime:
     value = delivery.created_at if order is Order.created else delivery.updated_at
     assert isinstance(value, datetime)
     return value
-
-
-def keyset(after: Sequence[Any]) -> tuple[datetime, uuid.UUID]:
-    """The (time, id) a cursor names; 422 naming the cursor for one this service did not issue."""
-    try:
-        stamp, last_id = datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-    except (ValueError, IndexError):
-        raise field_error("query.cursor", "not a cursor this service issued") from None
-    if stamp.tzinfo is None:
-        raise field_error("query.cursor", "not a cursor this service issued")
-    return stamp, last_id
 
 
 def conditions(wanted: DeliveryFilter, order: Order = Order.created) -> list[ColumnElement[bool]]:
@@ -104,7 +93,7 @@ async def list_deliveries(
         .limit(limit)
     )
     if after is not None:
-        last_stamp, last_id = keyset(after)
+        last_stamp, last_id = time_and_id(after)
         query = query.where(tuple_(stamp, col(Delivery.id)) < tuple_(last_stamp, last_id))
     rows = (await session.execute(query)).all()
     return [

@@ -320,15 +320,8 @@ class Dispatcher:
             for outcome in outcomes:
                 if not outcome.falls_back or outcome.recipient_index is None:
                     continue
-                prefs = await recipients.preferences_of(
-                    conn, message["recipients"], [outcome.recipient_index]
-                )
-                pref = prefs.get(outcome.recipient_index)
-                order = (pref.channels if pref and pref.channels else None) or (
-                    recipients.channels_of(message["channels"])
-                )
                 channel = await fall_back(
-                    conn, self.router, message, outcome.recipient_index, outcome.id, order
+                    conn, self.router, message, outcome.recipient_index, outcome.id
                 )
                 if channel is not None:
                     outcome.note = f"falling back to {channel}"

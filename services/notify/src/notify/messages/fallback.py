@@ -12,6 +12,7 @@ import asyncpg
 
 from notify.channels.routing import Route, Router
 from notify.messages.addresses import display_address
+from notify.messages.recipients import decode, preferred_order
 from pingan_shared.contracts.messages import Channel, Recipient
 
 SMS_ALTERNATE = {Channel.aliyun_sms: Channel.tencent_sms, Channel.tencent_sms: Channel.aliyun_sms}
@@ -54,14 +55,15 @@ async def fall_back(
     message: dict[str, Any],
     recipient_index: int,
     failed_id: uuid.UUID,
-    preferred: Sequence[Channel],
 ) -> Channel | None:
-    """Queue the recipient's next channel after `failed_id`; the channel, or None when none is
-    left (or a delivery on it exists)."""
+    """Queue the recipient's next channel after `failed_id` (`message` has its `id`, decoded
+    `recipients` and `channels`); the channel, or None when none is left (or a delivery on it
+    exists)."""
     recipients = message.get("recipients") or []
     if recipient_index >= len(recipients):
         return None
     recipient = Recipient.model_validate(recipients[recipient_index])
+    preferred = await preferred_order(conn, message, recipient_index)
     tried = [Channel(r[0]) for r in await conn.fetch(TRIED, message["id"], recipient_index)]
     route = next_route(router, recipient, channel_order(preferred), tried)
     if route is None:
@@ -78,3 +80,27 @@ async def fall_back(
         failed_id,
     )
     return route.channel if inserted else None
+
+
+FAILED_DELIVERIES = """
+SELECT d.id, d.recipient_index, m.id AS message_id, m.recipients, m.channels
+FROM deliveries AS d JOIN messages AS m ON m.id = d.message_id
+WHERE d.id = ANY($1::uuid[])
+"""
+
+
+async def fall_back_all(
+    conn: asyncpg.Connection, router: Router, delivery_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Queue the next channel for each delivery a provider reported undelivered (a failed
+    receipt); the messages that got a new delivery, to be run again."""
+    again: set[uuid.UUID] = set()
+    for row in await conn.fetch(FAILED_DELIVERIES, list(delivery_ids)):
+        message = {
+            "id": row["message_id"],
+            "recipients": decode(row["recipients"]) or [],
+            "channels": row["channels"],
+        }
+        if await fall_back(conn, router, message, row["recipient_index"], row["id"]):
+            again.add(row["message_id"])
+    return again

@@ -31,9 +31,6 @@ async def overdue_receipts(dispatcher: Dispatcher, message_id: uuid.UUID) -> int
         found["recipients"] = recipients.decode(found["recipients"]) or []
         channels = [c.value for c in RECEIPT_CHANNELS]
         for row in await conn.fetch(UNCONFIRMED, message_id, channels, wait):
-            order = recipients.channels_of(found["channels"])
-            if await fall_back(
-                conn, dispatcher.router, found, row["recipient_index"], row["id"], order
-            ):
+            if await fall_back(conn, dispatcher.router, found, row["recipient_index"], row["id"]):
                 queued += 1
     return queued

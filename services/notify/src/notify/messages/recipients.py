@@ -72,6 +72,16 @@ async def preferences_of(
     return found
 
 
+async def preferred_order(
+    conn: asyncpg.Connection, message: dict[str, Any], recipient_index: int
+) -> list[Channel]:
+    """The channels to try for one recipient of `message`, in order: the recipient's own
+    preference where it has one, else the message's."""
+    prefs = await preferences_of(conn, message["recipients"], [recipient_index])
+    pref = prefs.get(recipient_index)
+    return (pref.channels if pref and pref.channels else None) or channels_of(message["channels"])
+
+
 async def of_claimed(
     conn: asyncpg.Connection, recipients: Sequence[dict[str, Any]], claimed: Sequence[Claimed]
 ) -> dict[int, Preference]:

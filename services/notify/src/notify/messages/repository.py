@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, tuple_, update
@@ -21,7 +20,7 @@ from notify.messages.models import (
     Message,
 )
 from pingan_shared.contracts.messages import Channel
-from pingan_shared.errors import field_error
+from pingan_shared.pagination import time_and_id
 
 
 async def insert_message(session: AsyncSession, values: dict[str, Any]) -> uuid.UUID | None:
@@ -60,24 +59,12 @@ async def list_messages(
     if message_key is not None:
         query = query.where(col(Message.message_key) == message_key)
     if after is not None:
-        created_at, last_id = _keyset(after)
+        created_at, last_id = time_and_id(after)
         query = query.where(
             tuple_(col(Message.created_at), col(Message.id)) < tuple_(created_at, last_id)
         )
     result = await session.execute(query.limit(limit))
     return list(result.scalars())
-
-
-def _keyset(after: Sequence[Any]) -> tuple[datetime, uuid.UUID]:
-    """The (created_at, id) a cursor names; 422 naming the cursor for one this service did not
-    issue."""
-    try:
-        created_at, last_id = datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-    except (ValueError, IndexError):
-        raise field_error("query.cursor", "not a cursor this service issued") from None
-    if created_at.tzinfo is None:
-        raise field_error("query.cursor", "not a cursor this service issued")
-    return created_at, last_id
 
 
 async def deliveries_of(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify.deliveries.repository import attempts_of
 from notify.deps import ReaderDep, RouterDep, SenderDep
 from notify.jobs import DELIVER_MESSAGE_JOB
 from notify.messages import repository
@@ -44,8 +45,9 @@ async def _present(session: AsyncSession, message_id: uuid.UUID) -> MessageOut:
     message = await repository.get_message(session, message_id)
     if message is None:
         raise not_found("message")
-    deliveries = await repository.deliveries_of(session, [message.id])
-    return present_message(message, deliveries[message.id])
+    deliveries = (await repository.deliveries_of(session, [message.id]))[message.id]
+    history = await attempts_of(session, [d.id for d in deliveries])
+    return present_message(message, deliveries, history)
 
 
 @router.post(

@@ -12,6 +12,8 @@ Both providers push again when not answered that way, and a malformed report nev
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import structlog
@@ -19,12 +21,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify.channels.routing import Router
 from notify.config import NotifySettings
+from notify.jobs import DELIVER_MESSAGE_JOB
+from notify.messages.fallback import fall_back_all
 from notify.receipts import service
 from notify.receipts.providers import ALIYUN, TENCENT, ReceiptProvider, admits, read_push
-from pingan_shared.db import SessionDep
+from notify.tables import infrastructure
+from pingan_shared.db import SessionDep, driver_connection
 from pingan_shared.errors import ProblemError, problem_responses
 from pingan_shared.observability import mask_phones
+from pingan_shared.outbox import add_job
+from pingan_shared.queue import NOTIFY_QUEUE
 
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
 log = structlog.get_logger(__name__)
@@ -89,8 +97,24 @@ async def _receive(
         )
         service.RECEIPTS.labels(provider.channel.value, "unreadable").inc(len(errors))
     if receipts:
-        await service.apply_receipts(session, provider.channel, receipts)
+        outcome = await service.apply_receipts(session, provider.channel, receipts)
+        if outcome.failed:
+            await _fall_back(session, request, outcome.failed)
     return JSONResponse(dict(provider.reply))
+
+
+async def _fall_back(session: AsyncSession, request: Request, failed: Sequence[uuid.UUID]) -> None:
+    """Try each undelivered SMS's recipient on the next channel, in this transaction."""
+    router = Router.from_settings(request.app.state.settings)
+    again = await fall_back_all(await driver_connection(session), router, failed)
+    for message_id in again:
+        await add_job(
+            session,
+            infrastructure.outbox,
+            queue=NOTIFY_QUEUE,
+            job=DELIVER_MESSAGE_JOB,
+            payload={"message_id": str(message_id)},
+        )
 
 
 @router.post(
