@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from incidents.analysis.routes import router as analysis_router
 from incidents.analysis.routes_report import router as analysis_report_router
+from incidents.analysis.routes_spatial import router as analysis_spatial_router
 from incidents.areas.routes import router as areas_router
 from incidents.config import IncidentsSettings, get_settings
 from incidents.focus.routes import router as focus_router
@@ -81,6 +83,8 @@ def create_app(settings: IncidentsSettings | None = None) -> FastAPI:
             privacy_router,
             public_router,
             focus_router,
+            analysis_router,
+            analysis_spatial_router,
             analysis_report_router,
         ],
         openapi_tags=TAGS,

@@ -27,6 +27,8 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import col
 
 from incidents.analysis.filters import AnalysisFilters, Period, conditions
@@ -66,13 +68,14 @@ async def prepare(session: AsyncSession) -> None:
     await session.execute(select(*[func.set_config(k, v, True) for k, v in settings.items()]))
 
 
-async def fetch_records(session: AsyncSession, query: Select[Any]) -> list[Any]:
+async def fetch_records(session: AsyncSession, query: ClauseElement) -> list[Any]:
     """The rows of `query` read straight through the driver, in the session's transaction: for
     tens of thousands of small rows, asyncpg's records cost a fraction of ORM rows."""
     connection = await driver_connection(session)
     compiled = query.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
+    assert isinstance(compiled, SQLCompiler)  # a statement compiles to SQL
     parameters = [compiled.params[name] for name in compiled.positiontup or ()]
     rows: list[Any] = await connection.fetch(str(compiled), *parameters)
     return rows
