@@ -38,7 +38,9 @@ from pingan_shared.settings import business_timezone
 
 log = structlog.get_logger(__name__)
 DELIVERIES = Counter(
-    "notify_deliveries_total", "Delivery attempts by channel and outcome", ["channel", "outcome"]
+    "pingan_notify_deliveries_total",
+    "Delivery attempts by channel and outcome",
+    ["channel", "outcome"],
 )
 DIGEST_LIMIT = 50
 RECEIPT_CHANNELS = frozenset({Channel.aliyun_sms, Channel.tencent_sms})
