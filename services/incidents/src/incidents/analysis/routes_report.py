@@ -3,23 +3,33 @@ incidents, patrols against incidents, and the town report as a workbook or chart
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+import anyio
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import JSONResponse, StreamingResponse
 
+from incidents.analysis.charts import render_png
 from incidents.analysis.filters import AnalysisFiltersDep, checked_filters
 from incidents.analysis.hotspots import cell_polygon
 from incidents.analysis.patrol_fit_service import patrol_fit
+from incidents.analysis.report import chart_data, town_report
 from incidents.analysis.report_schemas import HotCellOut, PatrolFit, SeriesAnswer
+from incidents.analysis.report_xlsx import workbook_file
 from incidents.analysis.series import SeriesRules, TooManyPairsError
 from incidents.analysis.series_service import series_answer
-from incidents.deps import StatisticsReaderDep
+from incidents.deps import STAFF, StatisticsReaderDep
+from incidents.listing.exports import file_chunks
+from incidents.listing.routes import XLSX
+from pingan_shared.auth import Principal, require_roles
 from pingan_shared.db import SessionDep
 from pingan_shared.errors import field_error, problem_responses
 
 router = APIRouter(prefix="/v1/analysis", tags=["analysis"])
 GEOJSON = "application/geo+json"
+PNG = "image/png"
+# The report names focus problems and their owners: staff of the area only.
+ReportReaderDep = Annotated[Principal, Depends(require_roles(*STAFF))]
 Resolution = Annotated[
     int,
     Query(
@@ -117,3 +127,45 @@ async def patrol_fit_geojson(
     features = [_feature(c, False) for c in fit.hot_unpatrolled]
     features += [_feature(c, True) for c in fit.hot_patrolled]
     return JSONResponse({"type": "FeatureCollection", "features": features}, media_type=GEOJSON)
+
+
+@router.get(
+    "/report",
+    name="incidents_analysis_report",
+    summary="Town report (分析报告) as an XLSX workbook, or its charts as a PNG",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {XLSX: {}, PNG: {}},
+            "description": "The workbook (format=xlsx) or the charts (format=png)",
+        },
+        **problem_responses(401, 403, 404, 422),
+    },
+)
+async def report(
+    session: SessionDep,
+    principal: ReportReaderDep,
+    filters: AnalysisFiltersDep,
+    output: Annotated[
+        Literal["xlsx", "png"],
+        Query(alias="format", description="xlsx: the workbook; png: the charts"),
+    ] = "xlsx",
+) -> Response:
+    """The area's breakdown, times (7 × 24 and trends), hot places, suspects' traits and focus
+    problems as a workbook (sheets in Chinese and English); with `format=png` the 7 × 24 heat
+    map, the trend and the category bars drawn on one image, Chinese set in Noto Sans SC."""
+    area = await checked_filters(session, principal, filters)
+    gathered = await town_report(session, area, filters)
+    start, end = filters.period.start, filters.period.end
+    name = f"report-{area.code}-{start:%Y%m%d}-{end:%Y%m%d}"
+    if output == "png":
+        image = await anyio.to_thread.run_sync(render_png, chart_data(gathered))
+        return Response(image, media_type=PNG, headers=_attachment(f"{name}.png"))
+    workbook = await anyio.to_thread.run_sync(workbook_file, gathered)
+    return StreamingResponse(
+        file_chunks(workbook), media_type=XLSX, headers=_attachment(f"{name}.xlsx")
+    )
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
