@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.analysis import charts
 from incidents.analysis.charts import HEIGHT_PX, WIDTH_PX, ChartData, render_png
 from incidents.analysis.report_xlsx import SHEETS
 from incidents.focus.rules import local_today
@@ -180,3 +181,19 @@ async def test_report_matrix(client: httpx.AsyncClient, role: str) -> None:
         f"/v1/analysis/report?area={BEIJIE}&period=2026-11", headers=bearer(role, areas=[NANJIE])
     )
     assert outside.status_code == (404 if role in STAFF else 403)
+
+
+async def test_without_the_font_package_the_charts_are_a_503_not_a_500(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(charts, "FONT_PACKAGE", "no_such_font_package")
+    charts.chinese_font.cache_clear()
+    try:
+        response = await client.get(MONTH + "&format=png", headers=bearer("leader"))
+    finally:
+        charts.chinese_font.cache_clear()
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "no_such_font_package" in response.json()["detail"]
+    workbook = await client.get(MONTH, headers=bearer("leader"))
+    assert workbook.status_code == 200

@@ -9,6 +9,7 @@ that may hold Chinese is given that font explicitly.
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
-from pylopdf_fonts_zh_cn import sans_path
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 1400, 100
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MAX_BARS = 12
+FONT_PACKAGE = "pylopdf_fonts_zh_cn"
+"""Ships NotoSansSC-Regular.otf (SIL OFL 1.1) with `sans_path()`; pip name pylopdf-fonts-zh-cn."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +39,19 @@ class ChartData:
     categories: Sequence[tuple[str, int]]
 
 
+class ChineseFontMissingError(RuntimeError):
+    """The package that ships the Chinese font is not installed."""
+
+
 @cache
 def chinese_font(size: float = 11) -> FontProperties:
     """Noto Sans SC at `size` points."""
-    return FontProperties(fname=str(sans_path()), size=size)
+    try:
+        # Looked up when first drawn: the service starts, and answers all but charts, without it.
+        fonts = importlib.import_module(FONT_PACKAGE)
+    except ModuleNotFoundError as exc:
+        raise ChineseFontMissingError(f"install {FONT_PACKAGE} for Chinese charts") from exc
+    return FontProperties(fname=str(fonts.sans_path()), size=size)
 
 
 def _heat_map(figure: Figure, axes: Axes, matrix: Sequence[Sequence[float]]) -> None:

@@ -9,7 +9,7 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from incidents.analysis.charts import render_png
+from incidents.analysis.charts import ChineseFontMissingError, render_png
 from incidents.analysis.filters import AnalysisFiltersDep, checked_filters
 from incidents.analysis.hotspots import cell_polygon
 from incidents.analysis.patrol_fit_service import patrol_fit
@@ -23,7 +23,7 @@ from incidents.listing.exports import file_chunks
 from incidents.listing.routes import XLSX
 from pingan_shared.auth import Principal, require_roles
 from pingan_shared.db import SessionDep
-from pingan_shared.errors import field_error, problem_responses
+from pingan_shared.errors import ProblemError, field_error, problem_responses
 
 router = APIRouter(prefix="/v1/analysis", tags=["analysis"])
 GEOJSON = "application/geo+json"
@@ -139,7 +139,7 @@ async def patrol_fit_geojson(
             "content": {XLSX: {}, PNG: {}},
             "description": "The workbook (format=xlsx) or the charts (format=png)",
         },
-        **problem_responses(401, 403, 404, 422),
+        **problem_responses(401, 403, 404, 422, 503),
     },
 )
 async def report(
@@ -159,7 +159,10 @@ async def report(
     start, end = filters.period.start, filters.period.end
     name = f"report-{area.code}-{start:%Y%m%d}-{end:%Y%m%d}"
     if output == "png":
-        image = await anyio.to_thread.run_sync(render_png, chart_data(gathered))
+        try:
+            image = await anyio.to_thread.run_sync(render_png, chart_data(gathered))
+        except ChineseFontMissingError as exc:
+            raise ProblemError(503, "charts-unavailable", str(exc)) from None
         return Response(image, media_type=PNG, headers=_attachment(f"{name}.png"))
     workbook = await anyio.to_thread.run_sync(workbook_file, gathered)
     return StreamingResponse(
