@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from assessment.audit.models import AuditEntry
 from assessment.audit.service import GENESIS_HASH, check_link, entry_hash, record
@@ -11,7 +12,7 @@ from assessment.audit.service import GENESIS_HASH, check_link, entry_hash, recor
 
 async def test_entries_chain_on_the_previous_hash(session: AsyncSession) -> None:
     before = (
-        await session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+        await session.execute(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1))
     ).scalar_one_or_none()
     first = await record(
         session,
@@ -45,6 +46,6 @@ async def test_entries_chain_on_the_previous_hash(session: AsyncSession) -> None
     )
     session.expunge_all()
     stored = (
-        await session.execute(select(AuditEntry).where(AuditEntry.id == first.id))
+        await session.execute(select(AuditEntry).where(col(AuditEntry.id) == first.id))
     ).scalar_one()
     assert check_link(stored, first.prev_hash) is None

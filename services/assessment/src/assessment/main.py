@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from assessment.audit.routes import router as audit_router
 from assessment.clients.incidents import IncidentsClient
 from assessment.config import AssessmentSettings, get_settings
+from assessment.surveys.routes import router as surveys_router
 from assessment.units.routes import router as units_router
 from pingan_shared.app import StartupHook, create_service_app
 
@@ -23,6 +24,7 @@ Errors are RFC 9457 problem details. Creates accept `Idempotency-Key`.
 
 TAGS = [
     {"name": "units", "description": "Assessed units and their areas' incidents (被考核对象)"},
+    {"name": "surveys", "description": "Awareness and participation surveys (知晓率/参与率)"},
     {"name": "audit", "description": "The hash-chained, append-only audit log (审计日志)"},
 ]
 
@@ -46,7 +48,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="Pingan assessment (平安·考核)",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[units_router, audit_router],
+        routers=[units_router, surveys_router, audit_router],
         openapi_tags=TAGS,
         on_startup=[open_incidents_client(settings)],
     )
