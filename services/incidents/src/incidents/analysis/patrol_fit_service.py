@@ -1,9 +1,10 @@
 """Patrol fit of an area and period: incidents and patrol presence per (cell, hour of week) from
 SQL, the shares and hot-but-unpatrolled cells from `incidents.analysis.patrol_fit`.
 
-Incidents are grouped in SQL by position and local hour of the week and streamed with a
-server-side cursor (PostgreSQL has no H3: the cell of each distinct position is found here);
-memory grows with the distinct cells × hours, not with the incidents.
+Incidents are grouped in SQL by position (snapped to the grid the hot spots use, so both count
+the same incidents per cell) and local hour of the week, and streamed with a server-side cursor
+(PostgreSQL has no H3: the cell of each grid square is found here); memory grows with the
+occupied squares × hours, not with the incidents.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from incidents.analysis.patrol_fit import (
     presence_at,
 )
 from incidents.analysis.report_schemas import HotCellOut, PatrolFit, PatrolFitShare
+from incidents.analysis.repository_spatial import SNAP_DEGREES
 from incidents.areas.models import Area
 from incidents.intake.models import Incident
 from incidents.patrols.models import PatrolLog, TrackPoint
@@ -40,8 +42,9 @@ METHOD = (
     "hours: a checked-out patrol of the area was out (check-in to check-out) in the incident's "
     "hour of the week; in both: a check-in or track point in the incident's cell in its hour of "
     "the week. Hot cells: Gi* hot spots of incidents per cell (first ring of neighbours, 999 "
-    "permutations, FDR q <= 0.05). An incident known only within a window counts at its "
-    "midpoint. 以周内小时与 H3 网格比较警情与巡防的时空重合。"
+    "permutations, FDR q <= 0.05), positions snapped to a 0.0001-degree grid (~11 m) as the hot "
+    "spots are. An incident known only within a window counts at its midpoint. "
+    "以周内小时与 H3 网格比较警情与巡防的时空重合。"
 )
 _HOURS_PATROLLED = text(
     """
@@ -69,15 +72,17 @@ async def incidents_by_cell_hour(
 ) -> dict[CellHour, int]:
     """Incidents of the filters per (H3 cell of `resolution`, local hour of the week)."""
     how = hour_of_week(col(Incident.occurred_at))
+    lat = cast(func.round(col(Incident.lat) / SNAP_DEGREES), Integer)
+    lon = cast(func.round(col(Incident.lon) / SNAP_DEGREES), Integer)
     query = (
-        select(col(Incident.lat), col(Incident.lon), how, func.count())
+        select(lat, lon, how, func.count())
         .where(*conditions(filters))
-        .group_by(col(Incident.lat), col(Incident.lon), how)
+        .group_by(lat, lon, how)
         .execution_options(yield_per=STREAM_BATCH)
     )
     counts: dict[CellHour, int] = {}
-    async for lat, lon, hour, count in await session.stream(query):
-        key = (h3.latlng_to_cell(lat, lon, resolution), hour)
+    async for y, x, hour, count in await session.stream(query):
+        key = (h3.latlng_to_cell(y * SNAP_DEGREES, x * SNAP_DEGREES, resolution), hour)
         counts[key] = counts.get(key, 0) + count
     return counts
 
