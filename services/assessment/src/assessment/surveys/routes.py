@@ -4,7 +4,7 @@ Wilson intervals, and plan how many to ask."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -24,7 +24,7 @@ from pingan_shared.auth import Principal, Role, effective_areas, require_roles
 from pingan_shared.db import SessionDep
 from pingan_shared.errors import field_error, problem_responses
 from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
-from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params
+from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params, time_and_id
 
 router = APIRouter(prefix="/v1/surveys", tags=["surveys"])
 CREATE = "assessment_surveys_create"
@@ -111,13 +111,7 @@ async def list_samples(
 ) -> Page[SurveySampleOut]:
     """Samples in the caller's areas in the order recorded, each with its rates; a unit
     contact sees its own unit's only."""
-    after = None
-    if page.after is not None:
-        try:
-            stamp, sample_id = page.after
-            after = (datetime.fromisoformat(stamp), uuid.UUID(sample_id))
-        except (TypeError, ValueError):
-            raise field_error("query.cursor", "not a cursor this service issued") from None
+    after = time_and_id(page.after) if page.after is not None else None
     found = await service.list_samples(
         session,
         principal,
