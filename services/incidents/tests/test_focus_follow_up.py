@@ -180,3 +180,10 @@ async def test_the_cron_job_walks_every_batch(
     assert [job.name for job in CRON_JOBS] == ["follow_up_focus_problems"]
     ids = {uuid.UUID(key.split(":")[1]) for key, _, _ in await _texts(session)}
     assert len(ids) == 3
+
+
+def test_the_incidents_worker_runs_the_follow_up_hourly() -> None:
+    from incidents.worker import WorkerSettings
+
+    [job] = [j for j in WorkerSettings.cron_jobs if j.name == "follow_up_focus_problems"]
+    assert job.minute == {40}
