@@ -73,11 +73,10 @@ async def hot_locations(
     session: AsyncSession,
     filters: AnalysisFilters,
     periods: Sequence[Period],
-    min_count: int,
     limit: int,
 ) -> list[LocationRow]:
     """The `limit` places and the `limit` addresses (of incidents at no registered place) with
-    at least `min_count` incidents in the first period, most first; with the summary."""
+    the most incidents in the first period, most first, each row with the summary."""
     address = func.btrim(col(Incident.address))
     location_address = func.coalesce(
         cast(col(Incident.place_id), String), func.concat("@", address)
@@ -118,7 +117,8 @@ async def hot_locations(
         .over(partition_by=grouped.c.place_id.is_(None), order_by=(n.desc(), grouped.c.address))
         .label("rank"),
     ).subquery("ranked")
-    query = select(ranked).where(ranked.c.rank <= limit, ranked.c.n0 >= min_count)
+    # Rows under `min_count` are kept (up to `limit`) for the summary they carry.
+    query = select(ranked).where(ranked.c.rank <= limit)
     query = query.order_by(ranked.c.n0.desc(), ranked.c.address)
     await prepare(session)
     return [

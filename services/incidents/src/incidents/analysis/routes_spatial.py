@@ -4,8 +4,10 @@ nearby."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
-from typing import Annotated, Literal
+from itertools import pairwise
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
@@ -20,9 +22,21 @@ from pingan_shared.db import SessionDep
 from pingan_shared.errors import field_error, problem_responses
 
 router = APIRouter(prefix="/v1/analysis", tags=["analysis"])
-Permutations = Annotated[
-    Literal[99, 999], Query(description="置换次数 Monte Carlo permutations: 99 or 999")
-]
+PERMUTATIONS = (99, 999)
+
+
+def permutation_count(
+    permutations: Annotated[
+        int, Query(description="置换次数 Monte Carlo permutations: 99 or 999")
+    ] = 99,
+) -> int:
+    """Dependency: 99 or 999 permutations (a query string's number is not a literal's)."""
+    if permutations not in PERMUTATIONS:
+        raise field_error("query.permutations", "give 99 or 999", "permutations")
+    return permutations
+
+
+Permutations = Annotated[int, Depends(permutation_count)]
 Seed = Annotated[int, Query(ge=0, description="Seed of the permutations (the same answer again)")]
 MAX_BANDS = 10
 
@@ -40,13 +54,13 @@ class HotSpotParams:
 
 
 def hot_spot_params(
+    permutations: Permutations,
     resolution: Annotated[
         int, Query(ge=7, le=10, description="H3 resolution: 7 (~5 km²) to 10 (~0.015 km²)")
     ] = 9,
     rings: Annotated[
         int, Query(ge=1, le=3, description="Neighbourhood: the cells within this many rings")
     ] = 1,
-    permutations: Permutations = 99,
     alpha: Annotated[
         float, Query(gt=0, le=0.2, description="False discovery rate of hot and cold spots")
     ] = 0.05,
@@ -141,7 +155,11 @@ def parse_bands(value: str, field: str, most: float) -> list[float]:
         edges = []
     if not 1 <= len(edges) <= MAX_BANDS:
         raise field_error(field, f"give 1 to {MAX_BANDS} numbers separated by commas", "bands")
-    if not all(0 < a < b for a, b in zip([0.0, *edges], edges, strict=False)):
+    if (
+        not all(map(math.isfinite, edges))
+        or edges[0] <= 0
+        or any(a >= b for a, b in pairwise(edges))
+    ):
         raise field_error(field, "band edges must be positive and ascending", "bands")
     if edges[-1] > most:
         raise field_error(field, f"the last edge may be at most {most:g}", "bands")
@@ -159,13 +177,13 @@ async def near_repeat(
     session: SessionDep,
     principal: StatisticsReaderDep,
     filters: AnalysisFiltersDep,
+    permutations: Permutations,
     distance_bands: Annotated[
         str, Query(description="距离带 upper edges in metres", examples=["100,200,400"])
     ] = "100,200,400",
     time_bands: Annotated[
         str, Query(description="时间带 upper edges in days", examples=["7,14,21"])
     ] = "7,14,21",
-    permutations: Permutations = 99,
     seed: Seed = 0,
 ) -> NearRepeat:
     """Pairs of the period's incidents within each distance and time band of each other, against

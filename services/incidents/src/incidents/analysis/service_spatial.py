@@ -126,7 +126,7 @@ async def hot_places(
     """Registered places and addresses with at least `min_count` incidents in the period, most
     first, and how much of the area's incidents such repeats make up."""
     periods = comparison_periods(filters.period)
-    rows = await repository.hot_locations(session, filters, periods[:2], min_count, limit)
+    rows = await repository.hot_locations(session, filters, periods[:2], limit)
     places = await repository.places_by_id(session, [r.place_id for r in rows if r.place_id])
     summary = RepeatVictimisation(located=0, repeat_locations=0, repeat_incidents=0, repeat_share=0)
     if rows:
@@ -140,6 +140,8 @@ async def hot_places(
     hot: list[HotPlace] = []
     addresses: list[HotAddress] = []
     for row in rows:
+        if row.count < min_count:
+            continue
         figures: dict[str, Any] = {
             "area_code": row.area_code,
             "count": row.count,
