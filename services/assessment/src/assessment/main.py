@@ -9,6 +9,10 @@ from fastapi import FastAPI
 from assessment.audit.routes import router as audit_router
 from assessment.clients.incidents import IncidentsClient
 from assessment.config import AssessmentSettings, get_settings
+from assessment.inspections.draw_routes import router as draws_router
+from assessment.inspections.rectification_routes import router as rectifications_router
+from assessment.inspections.routes import router as inspections_router
+from assessment.inspections.schedule_routes import router as schedules_router
 from assessment.surveys.routes import router as surveys_router
 from assessment.units.routes import router as units_router
 from pingan_shared.app import StartupHook, create_service_app
@@ -25,6 +29,9 @@ Errors are RFC 9457 problem details. Creates accept `Idempotency-Key`.
 TAGS = [
     {"name": "units", "description": "Assessed units and their areas' incidents (被考核对象)"},
     {"name": "surveys", "description": "Awareness and participation surveys (知晓率/参与率)"},
+    {"name": "inspections", "description": "Regular, spot, open and covert inspections (检查)"},
+    {"name": "rectifications", "description": "Rectifications and their follow-up (整改)"},
+    {"name": "draws", "description": "Spot-check draws anyone can recompute (抽查)"},
     {"name": "audit", "description": "The hash-chained, append-only audit log (审计日志)"},
 ]
 
@@ -48,7 +55,15 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         title="Pingan assessment (平安·考核)",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[units_router, surveys_router, audit_router],
+        routers=[
+            units_router,
+            surveys_router,
+            inspections_router,
+            schedules_router,
+            rectifications_router,
+            draws_router,
+            audit_router,
+        ],
         openapi_tags=TAGS,
         on_startup=[open_incidents_client(settings)],
     )

@@ -67,6 +67,8 @@ class Inspection(Table, table=True):
     draw_id: uuid.UUID | None = Field(default=None, foreign_key="spot_draws.id")
     reinspection_of: uuid.UUID | None = Field(default=None, foreign_key="inspections.id")
     commitment: str | None = Field(default=None, max_length=64)
+    # The random salt inside the commitment: kept here, never shown, until the reveal.
+    seal_salt: str | None = Field(default=None, max_length=64)
     revealed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_by: str = Field(max_length=200)
     created_at: datetime | None = _created()
