@@ -18,11 +18,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from incidents.analysis import charts
 from incidents.analysis.charts import HEIGHT_PX, WIDTH_PX, ChartData, render_png
 from incidents.analysis.report_xlsx import SHEETS
 from incidents.focus.rules import local_today
 from incidents.places.models import Place, PlaceKind
+from pingan_shared import charts
 from pingan_shared.testing import bearer
 
 MONTH = f"/v1/analysis/report?area={NANJIE}&period=2026-11"

@@ -3,28 +3,24 @@ heat map of when incidents happen, the trend, and the incidents by category.
 
 Rendered server-side with matplotlib's object API on the Agg canvas (no pyplot, no global state:
 each request draws its own figure, so requests on worker threads do not meet). Chinese is set in
-Noto Sans SC (SIL Open Font License), shipped in the `pylopdf-fonts-zh-cn` package; every text
-that may hold Chinese is given that font explicitly.
+Noto Sans SC (`pingan_shared.charts`); every text that may hold Chinese is given it explicitly.
 """
 
 from __future__ import annotations
 
-import importlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
+
+from pingan_shared.charts import chinese_font
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 1400, 100
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MAX_BARS = 12
-FONT_PACKAGE = "pylopdf_fonts_zh_cn"
-"""Ships NotoSansSC-Regular.otf (SIL OFL 1.1) with `sans_path()`; pip name pylopdf-fonts-zh-cn."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,21 +33,6 @@ class ChartData:
     trend_title: str
     trend: Sequence[tuple[str, int]]
     categories: Sequence[tuple[str, int]]
-
-
-class ChineseFontMissingError(RuntimeError):
-    """The package that ships the Chinese font is not installed."""
-
-
-@cache
-def chinese_font(size: float = 11) -> FontProperties:
-    """Noto Sans SC at `size` points."""
-    try:
-        # Looked up when first drawn: the service starts, and answers all but charts, without it.
-        fonts = importlib.import_module(FONT_PACKAGE)
-    except ModuleNotFoundError as exc:
-        raise ChineseFontMissingError(f"install {FONT_PACKAGE} for Chinese charts") from exc
-    return FontProperties(fname=str(fonts.sans_path()), size=size)
 
 
 def _heat_map(figure: Figure, axes: Axes, matrix: Sequence[Sequence[float]]) -> None:

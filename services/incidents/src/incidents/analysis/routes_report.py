@@ -9,7 +9,7 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from incidents.analysis.charts import ChineseFontMissingError, render_png
+from incidents.analysis.charts import render_png
 from incidents.analysis.filters import AnalysisFiltersDep, checked_filters
 from incidents.analysis.hotspots import cell_polygon
 from incidents.analysis.patrol_fit_service import patrol_fit
@@ -22,6 +22,7 @@ from incidents.deps import STAFF, StatisticsReaderDep
 from incidents.listing.exports import file_chunks
 from incidents.listing.routes import XLSX
 from pingan_shared.auth import Principal, require_roles
+from pingan_shared.charts import ChineseFontMissingError
 from pingan_shared.db import SessionDep
 from pingan_shared.errors import ProblemError, field_error, problem_responses
 

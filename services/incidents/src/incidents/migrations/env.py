@@ -2,6 +2,7 @@
 
 from incidents.areas import models as _areas  # noqa: F401 - registers the tables
 from incidents.duplicates import models as _duplicates  # noqa: F401 - registers the tables
+from incidents.focus import models as _focus  # noqa: F401 - registers the tables
 from incidents.intake import models as _intake  # noqa: F401 - registers the tables
 from incidents.open311 import models as _open311  # noqa: F401 - registers the tables
 from incidents.patrols import models as _patrols  # noqa: F401 - registers the tables
