@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from assessment.audit.models import AuditEntry
 from assessment.inspections.rules import local_today
 from assessment.rounds.models import AssessmentRound, RoundStatus
 from assessment.schemes.models import Indicator, Measure, Scheme, SchemeBlock
@@ -199,3 +201,15 @@ async def messages(session: AsyncSession) -> list[dict[str, Any]]:
         select(table.c.payload).where(table.c.job == "send_message").order_by(table.c.created_at)
     )
     return [dict(p) for p in (await session.execute(query)).scalars()]
+
+
+async def audit_entries(
+    session: AsyncSession, *, entity_id: str | None = None, action: str | None = None
+) -> list[AuditEntry]:
+    """Audit entries about one entity, or of one action, in chain order."""
+    query = select(AuditEntry).order_by(col(AuditEntry.id))
+    if entity_id is not None:
+        query = query.where(col(AuditEntry.entity_id) == entity_id)
+    if action is not None:
+        query = query.where(col(AuditEntry.action) == action)
+    return list((await session.execute(query)).scalars())

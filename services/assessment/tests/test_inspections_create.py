@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assessment.audit.models import AuditEntry
 from assessment.inspections.models import Inspection
 
 from .assessment_inspections_data import (
@@ -19,6 +18,7 @@ from .assessment_inspections_data import (
     INSPECTOR_B,
     OFFICE,
     add_round,
+    audit_entries,
     inspection_body,
     make_world,
     record,
@@ -52,9 +52,7 @@ async def test_record_an_open_inspection(client: httpx.AsyncClient, session: Asy
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == out["id"]
     assert await _count(session) == 1
-    entry = (
-        await session.execute(select(AuditEntry).where(AuditEntry.entity_id == out["id"]))
-    ).scalar_one()
+    [entry] = await audit_entries(session, entity_id=out["id"])
     assert (entry.action, entry.actor) == ("inspection.created", "insp-a")
     assert entry.data["inspectors"] == ["insp-a", "insp-b"]
 

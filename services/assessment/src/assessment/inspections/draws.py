@@ -34,7 +34,7 @@ from typing import Any
 from assessment.audit.service import canonical_json
 
 PRECISION = Context(prec=40)
-_SCALE = Decimal(2) ** 257
+_SCALE = Decimal(2**257)  # exact: an int converts without rounding
 
 
 @dataclass(frozen=True, slots=True)

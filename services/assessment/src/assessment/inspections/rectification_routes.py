@@ -13,6 +13,7 @@ from assessment.inspections import rectification_repository as repository
 from assessment.inspections import rectifications as service
 from assessment.inspections.access import AnswererDep, ReaderDep, VerdictDep, is_office
 from assessment.inspections.models import RectificationStatus
+from assessment.inspections.paging import keyset
 from assessment.inspections.presenter import present_rectification
 from assessment.inspections.rectification_repository import RectificationFilter
 from assessment.inspections.rectification_schemas import (
@@ -24,7 +25,7 @@ from assessment.units.service import own_unit_id, reads_only_own_unit
 from pingan_shared.auth import effective_areas
 from pingan_shared.concurrency import IfMatchHeader, set_etag
 from pingan_shared.db import SessionDep
-from pingan_shared.errors import field_error, problem_responses
+from pingan_shared.errors import problem_responses
 from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params
 
 router = APIRouter(prefix="/v1/rectifications", tags=["rectifications"])
@@ -47,7 +48,7 @@ async def list_rectifications(
 ) -> Page[RectificationOut]:
     """Rectifications of units in the caller's areas, nearest deadline first; a unit contact
     sees its own unit's. Those of covert inspections appear once the bulletin reveals them."""
-    after = _cursor_key(page)
+    after = keyset(page, date.fromisoformat)
     only_unit = None
     if reads_only_own_unit(principal):
         only_unit = own_unit_id(principal)
@@ -70,16 +71,6 @@ async def list_rectifications(
     return Page[RectificationOut](
         items=[present_rectification(r) for r in shown], next_cursor=next_cursor
     )
-
-
-def _cursor_key(page: PageParams) -> tuple[date, uuid.UUID] | None:
-    if page.after is None:
-        return None
-    try:
-        deadline, rectification_id = page.after
-        return date.fromisoformat(str(deadline)), uuid.UUID(str(rectification_id))
-    except ValueError:
-        raise field_error("query.cursor", "not a cursor this service issued") from None
 
 
 @router.get(

@@ -13,6 +13,7 @@ from assessment.inspections import findings as finding_service
 from assessment.inspections import repository, service
 from assessment.inspections.access import ConfirmerDep, ReaderDep, RecorderDep
 from assessment.inspections.models import InspectionKind, InspectionStatus
+from assessment.inspections.paging import keyset
 from assessment.inspections.presenter import present_finding, present_inspection
 from assessment.inspections.repository import InspectionFilter
 from assessment.inspections.schemas import (
@@ -27,7 +28,7 @@ from assessment.tables import idempotency_keys
 from pingan_shared.auth import effective_areas
 from pingan_shared.concurrency import IfMatchHeader, set_etag
 from pingan_shared.db import SessionDep
-from pingan_shared.errors import field_error, problem_responses
+from pingan_shared.errors import problem_responses
 from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
 from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params
 
@@ -86,7 +87,7 @@ async def list_inspections(
 ) -> Page[InspectionOut]:
     """Inspections of units in the caller's areas, newest recorded first, without findings;
     sealed covert ones as placeholders. A unit contact sees its own unit's submitted ones."""
-    after = _cursor_key(page)
+    after = keyset(page, datetime.fromisoformat)
     wanted = InspectionFilter(round_id=round_id, unit_id=unit_id, kind=kind, status=status)
     prefixes = effective_areas(area, principal.areas)
     rows = await service.list_visible(
@@ -99,16 +100,6 @@ async def list_inspections(
         next_cursor = encode_cursor([last.created_at, str(last.id)])
     items = [present_inspection(i, None, principal) for i in shown]
     return Page[InspectionOut](items=items, next_cursor=next_cursor)
-
-
-def _cursor_key(page: PageParams) -> tuple[datetime, uuid.UUID] | None:
-    if page.after is None:
-        return None
-    try:
-        created, inspection_id = page.after
-        return datetime.fromisoformat(str(created)), uuid.UUID(str(inspection_id))
-    except ValueError:
-        raise field_error("query.cursor", "not a cursor this service issued") from None
 
 
 @router.get(

@@ -11,9 +11,10 @@ from assessment.inspections import schedules
 from assessment.inspections.access import DrawerDep, DrawReaderDep
 from assessment.inspections.draw_schemas import ScheduleCreate, ScheduleOut
 from assessment.inspections.models import InspectionSchedule
+from assessment.inspections.paging import keyset
 from assessment.tables import idempotency_keys
 from pingan_shared.db import SessionDep
-from pingan_shared.errors import field_error, problem_responses
+from pingan_shared.errors import problem_responses
 from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
 from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params
 
@@ -67,13 +68,7 @@ async def list_schedules(
     round_id: uuid.UUID | None = None,
 ) -> Page[ScheduleOut]:
     """Schedules whose area meets the caller's areas, ordered by area code."""
-    after = None
-    if page.after is not None:
-        try:
-            area, schedule_id = page.after
-            after = (str(area), uuid.UUID(str(schedule_id)))
-        except ValueError:
-            raise field_error("query.cursor", "not a cursor this service issued") from None
+    after = keyset(page, str)
     rows = await schedules.list_schedules(session, principal.areas, round_id, after, page.limit + 1)
     shown = rows[: page.limit]
     next_cursor = None
