@@ -13,6 +13,11 @@ from assessment.inspections.draw_routes import router as draws_router
 from assessment.inspections.rectification_routes import router as rectifications_router
 from assessment.inspections.routes import router as inspections_router
 from assessment.inspections.schedule_routes import router as schedules_router
+from assessment.rounds.routes import router as rounds_router
+from assessment.rounds.routes_records import incident_router as incident_vetoes_router
+from assessment.rounds.routes_records import router as round_records_router
+from assessment.rounds.routes_results import router as round_results_router
+from assessment.schemes.routes import router as schemes_router
 from assessment.surveys.routes import router as surveys_router
 from assessment.units.routes import router as units_router
 from assessment.units.transfer_routes import router as unit_transfer_router
@@ -33,6 +38,11 @@ TAGS = [
     {"name": "inspections", "description": "Regular, spot, open and covert inspections (检查)"},
     {"name": "rectifications", "description": "Rectifications and their follow-up (整改)"},
     {"name": "draws", "description": "Spot-check draws anyone can recompute (抽查)"},
+    {"name": "schemes", "description": "Assessment schemes and their versions (考核方案)"},
+    {
+        "name": "rounds",
+        "description": "Rounds, scores, ranks, bulletins and their exports (考核轮次、排名、通报)",
+    },
     {"name": "audit", "description": "The hash-chained, append-only audit log (审计日志)"},
 ]
 
@@ -65,6 +75,11 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             schedules_router,
             rectifications_router,
             draws_router,
+            schemes_router,
+            rounds_router,
+            round_records_router,
+            round_results_router,
+            incident_vetoes_router,
             audit_router,
         ],
         openapi_tags=TAGS,
