@@ -11,6 +11,8 @@ from incidents_analysis import ADMIN, PERIOD, add, local, seed_analysis_areas
 from incidents_factories import TOWN
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from incidents.analysis import repository
+
 MONDAY, TUESDAY, WEDNESDAY, FRIDAY = 0, 1, 2, 4
 
 
@@ -65,6 +67,23 @@ async def test_points_fill_their_hour_and_windows_spread_over_theirs(
         {"start": "2026-11-23", "count": 0},
         {"start": "2026-11-30", "count": 0},
     ]
+
+
+async def test_windows_read_one_at_a_time_give_the_same_matrix(
+    session: AsyncSession, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await add(
+        session,
+        *[{"occurred_at": local(2026, 11, d, 12), "occurred_from": local(2026, 11, d, 9),
+           "occurred_to": local(2026, 11, d, 15 + d % 3)} for d in range(1, 8)],
+        {"occurred_at": local(2026, 11, 3, 4)},
+    )  # fmt: skip
+    whole = await _get(client, "times")
+    monkeypatch.setattr(repository, "BATCH", 1)
+    batched = await _get(client, "times")
+    assert batched == whole
+    assert (whole["total"], whole["windowed"]) == (8, 7)
+    assert sum(map(sum, whole["matrix"])) == pytest.approx(8)
 
 
 async def test_a_quarter_has_three_months_and_nothing_is_zero_length(

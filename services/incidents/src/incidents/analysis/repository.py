@@ -9,7 +9,7 @@ then folds that small result into one group per dimension with GROUPING SETS. Pe
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,8 @@ from pingan_shared.db import driver_connection
 
 Counts = tuple[int, ...]
 """Incidents of one group in each period asked for, in the order asked."""
+BATCH = 10_000
+"""Rows a server-side cursor hands over at a time."""
 BREAKDOWN = ("category", "area", "place_kind", "place", "source", "status", "severity")
 
 
@@ -68,17 +70,32 @@ async def prepare(session: AsyncSession) -> None:
     await session.execute(select(*[func.set_config(k, v, True) for k, v in settings.items()]))
 
 
-async def fetch_records(session: AsyncSession, query: ClauseElement) -> list[Any]:
-    """The rows of `query` read straight through the driver, in the session's transaction: for
-    tens of thousands of small rows, asyncpg's records cost a fraction of ORM rows."""
-    connection = await driver_connection(session)
+def _for_driver(session: AsyncSession, query: ClauseElement) -> tuple[str, list[Any]]:
+    """`query` as asyncpg's SQL and positional parameters."""
     compiled = query.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
     assert isinstance(compiled, SQLCompiler)  # a statement compiles to SQL
-    parameters = [compiled.params[name] for name in compiled.positiontup or ()]
-    rows: list[Any] = await connection.fetch(str(compiled), *parameters)
+    return str(compiled), [compiled.params[name] for name in compiled.positiontup or ()]
+
+
+async def fetch_records(session: AsyncSession, query: ClauseElement) -> list[Any]:
+    """The rows of `query` read straight through the driver, in the session's transaction: for
+    thousands of small rows, asyncpg's records cost a fraction of ORM rows."""
+    connection = await driver_connection(session)
+    sql, parameters = _for_driver(session, query)
+    rows: list[Any] = await connection.fetch(sql, *parameters)
     return rows
+
+
+async def record_batches(session: AsyncSession, query: ClauseElement) -> AsyncIterator[list[Any]]:
+    """The rows of `query` in lists of up to BATCH, through a server-side cursor in the
+    session's transaction: memory holds one batch, however many rows there are."""
+    connection = await driver_connection(session)
+    sql, parameters = _for_driver(session, query)
+    cursor = await connection.cursor(sql, *parameters)
+    while rows := await cursor.fetch(BATCH):
+        yield rows
 
 
 def spanning(filters: AnalysisFilters, periods: Sequence[Period]) -> AnalysisFilters:

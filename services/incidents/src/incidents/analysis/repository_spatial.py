@@ -3,7 +3,7 @@ points of a Knox test."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from incidents.analysis.filters import AnalysisFilters, Period, conditions
-from incidents.analysis.repository import fetch_records, period_counts, prepare, spanning
+from incidents.analysis.repository import (
+    fetch_records,
+    period_counts,
+    prepare,
+    record_batches,
+    spanning,
+)
 from incidents.intake.models import Incident
 from incidents.places.models import Place
 
@@ -34,9 +40,9 @@ class SnappedCounts:
 
 async def snapped_counts(
     session: AsyncSession, filters: AnalysisFilters, periods: Sequence[Period]
-) -> SnappedCounts:
-    """Incidents per position snapped to SNAP_DEGREES, counted in each period: as many rows as
-    occupied grid squares, however many incidents."""
+) -> AsyncIterator[SnappedCounts]:
+    """Incidents per position snapped to SNAP_DEGREES, counted in each period, in batches read
+    through a cursor: the rows are the occupied grid squares, however many incidents."""
     lat = cast(func.round(col(Incident.lat) / SNAP_DEGREES), Integer)
     lon = cast(func.round(col(Incident.lon) / SNAP_DEGREES), Integer)
     query = (
@@ -45,10 +51,10 @@ async def snapped_counts(
         .group_by(lat, lon)
     )
     await prepare(session)
-    rows = await fetch_records(session, query)
-    table = np.asarray(rows, np.int64).reshape(-1, 2 + len(periods))
-    degrees = table[:, :2].astype(np.float64) * SNAP_DEGREES
-    return SnappedCounts(degrees[:, 0], degrees[:, 1], table[:, 2:])
+    async for rows in record_batches(session, query):
+        table = np.asarray(rows, np.int64).reshape(-1, 2 + len(periods))
+        degrees = table[:, :2].astype(np.float64) * SNAP_DEGREES
+        yield SnappedCounts(degrees[:, 0], degrees[:, 1], table[:, 2:])
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ and the windows go to the aoristic spread with their number of incidents as weig
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
@@ -35,9 +35,9 @@ from sqlmodel import col
 from incidents.analysis.filters import AnalysisFilters, Period, conditions
 from incidents.analysis.repository import (
     Counts,
-    fetch_records,
     period_counts,
     prepare,
+    record_batches,
     spanning,
     which_dimension,
 )
@@ -48,18 +48,20 @@ WINDOW = 7
 """GROUPING() of none of month, week, slot: the row of an occurrence window."""
 
 
+Spread = Callable[[list[float], list[float], list[Counts]], None]
+"""Takes a batch of distinct occurrence windows: starts and ends (epoch seconds) and their
+incidents in each period."""
+
+
 @dataclass
 class TimeCounts:
-    """Incidents per local month and week start, per (ISO weekday 1–7, hour) of point times, and
-    per occurrence window (from, to), each with one count per period."""
+    """Incidents per local month and week start and per (ISO weekday 1–7, hour) of point
+    times, each with one count per period; and how many incidents had windows, per period."""
 
     months: dict[datetime, Counts] = field(default_factory=dict)
     weeks: dict[datetime, Counts] = field(default_factory=dict)
     slots: dict[tuple[int, int], Counts] = field(default_factory=dict)
-    window_starts: list[float] = field(default_factory=list)
-    """Epoch seconds of each distinct window's start; `window_ends` its end."""
-    window_ends: list[float] = field(default_factory=list)
-    window_counts: list[Counts] = field(default_factory=list)
+    windowed: list[int] = field(default_factory=list)
 
 
 def bin_size(zone: tzinfo, start: datetime, end: datetime) -> str:
@@ -139,26 +141,35 @@ def times_query(
 
 
 async def time_counts(
-    session: AsyncSession, filters: AnalysisFilters, periods: Sequence[Period], zone: tzinfo
+    session: AsyncSession,
+    filters: AnalysisFilters,
+    periods: Sequence[Period],
+    zone: tzinfo,
+    spread: Spread,
 ) -> TimeCounts:
-    """Monthly and weekly counts, the weekday × hour of point times and the windows, per period,
-    with local times in `zone` (an IANA zone)."""
+    """Monthly and weekly counts and the weekday × hour of point times, per period, with local
+    times in `zone`; the distinct windows go to `spread` batch by batch, as they are read (there
+    are as many as incidents with windows)."""
     span = spanning(filters, periods).period
     query = times_query(filters, periods, str(zone), bin_size(zone, span.start, span.end))
     await prepare(session)
-    found = TimeCounts()
-    for row in await fetch_records(session, query):
-        month, week, slot_code, window_from, window_to = row[1:6]
-        counts = tuple(row[6:])
-        which = WINDOW if row[0] == WINDOW else which_dimension(row[0], 3)
-        if which == 0:
-            found.months[month] = counts
-        elif which == 1:
-            found.weeks[week] = counts
-        elif which == 2 and slot_code is not None:  # null: the windowed incidents
-            found.slots[divmod(int(slot_code), 100)] = counts
-        elif which == WINDOW:
-            found.window_starts.append(window_from)
-            found.window_ends.append(window_to)
-            found.window_counts.append(counts)
+    found = TimeCounts(windowed=[0] * len(periods))
+    async for rows in record_batches(session, query):
+        windows = [row for row in rows if row[0] == WINDOW]
+        if windows:
+            counts = [tuple(row[6:]) for row in windows]
+            spread([row[4] for row in windows], [row[5] for row in windows], counts)
+            in_batch = [sum(c[i] for c in counts) for i in range(len(periods))]
+            found.windowed = [a + b for a, b in zip(found.windowed, in_batch, strict=True)]
+        for row in rows:
+            if row[0] == WINDOW:
+                continue
+            month, week, slot_code = row[1:4]
+            which = which_dimension(row[0], 3)
+            if which == 0:
+                found.months[month] = tuple(row[6:])
+            elif which == 1:
+                found.weeks[week] = tuple(row[6:])
+            elif slot_code is not None:  # null: the windowed incidents
+                found.slots[divmod(int(slot_code), 100)] = tuple(row[6:])
     return found

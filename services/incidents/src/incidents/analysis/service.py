@@ -193,15 +193,18 @@ async def times(session: AsyncSession, filters: AnalysisFilters, area: Area) -> 
     trends of the period, in the business time zone."""
     periods = comparison_periods(filters.period)
     zone = business_timezone()
-    found = await repository_times.time_counts(session, filters, periods[:2], zone)
-    counts = np.asarray(found.window_counts, np.float64).reshape(-1, 2)
-    matrices = []
-    for i in range(2):
+    matrices = [np.zeros((7, 24)), np.zeros((7, 24))]
+
+    def spread(starts: list[float], ends: list[float], counts: list[Counts]) -> None:
+        weights = np.asarray(counts, np.float64)
+        for i, matrix in enumerate(matrices):
+            matrix += aoristic_matrix(starts, ends, zone, weights[:, i])
+
+    found = await repository_times.time_counts(session, filters, periods[:2], zone, spread)
+    for i, matrix in enumerate(matrices):
         slots = [(day, hour, c[i]) for (day, hour), c in found.slots.items() if c[i]]
-        matrix = hour_counts_matrix(*zip(*slots, strict=True)) if slots else np.zeros((7, 24))
-        if counts.size:
-            matrix += aoristic_matrix(found.window_starts, found.window_ends, zone, counts[:, i])
-        matrices.append(matrix)
+        if slots:
+            matrix += hour_counts_matrix(*zip(*slots, strict=True))
     first = filters.period.start.astimezone(zone).date()
     last = (filters.period.end - timedelta(microseconds=1)).astimezone(zone).date()
     total = sum(c[0] for c in found.months.values())
@@ -209,7 +212,7 @@ async def times(session: AsyncSession, filters: AnalysisFilters, area: Area) -> 
         **header(area, periods).model_dump(),
         total=total,
         previous_total=sum(c[1] for c in found.months.values()),
-        windowed=int(counts[:, 0].sum()),
+        windowed=found.windowed[0],
         matrix=matrices[0].round(4).tolist(),
         previous_matrix=matrices[1].round(4).tolist(),
         by_weekday=matrices[0].sum(axis=1).round(4).tolist(),

@@ -40,13 +40,14 @@ MAX_KNOX_INCIDENTS = 20_000
 _METRES_PER_DEGREE = 111_195.0
 
 
-def cell_counts(snapped: repository.SnappedCounts, resolution: int, period: int) -> dict[str, int]:
-    """Incidents per H3 cell in one period: each snapped position's cell looked up once."""
-    counts: Counter[str] = Counter()
+def cell_counts(
+    snapped: repository.SnappedCounts, resolution: int, period: int, into: Counter[str]
+) -> None:
+    """Add a batch's incidents of one period to `into`, per H3 cell: each snapped position's
+    cell looked up once."""
     for lat, lon, n in zip(snapped.lat, snapped.lon, snapped.counts[:, period], strict=True):
         if n:
-            counts[h3.latlng_to_cell(float(lat), float(lon), resolution)] += int(n)
-    return dict(counts)
+            into[h3.latlng_to_cell(float(lat), float(lon), resolution)] += int(n)
 
 
 def _cell_out(spot: HotSpotCell) -> HotSpotCellOut:
@@ -83,8 +84,13 @@ async def hot_spot_analysis(
     its hot cells against the following period. Also returns the cells for a GeoJSON answer."""
     periods = comparison_periods(filters.period)
     following = filters.period.following()
-    snapped = await repository.snapped_counts(session, filters, [filters.period, following])
-    counts = cell_counts(snapped, resolution, 0)
+    counted: Counter[str] = Counter()
+    later: Counter[str] = Counter()
+    async for batch in repository.snapped_counts(session, filters, [filters.period, following]):
+        cell_counts(batch, resolution, 0, counted)
+        if predict:
+            cell_counts(batch, resolution, 1, later)
+    counts = dict(counted)
     if len(counts) > MAX_CELLS:
         raise field_error(
             "query.resolution",
@@ -94,7 +100,6 @@ async def hot_spot_analysis(
     spots = await asyncio.to_thread(hot_spots, counts, rings, permutations, alpha, seed)
     prediction = None
     if predict:
-        later = cell_counts(snapped, resolution, 1)
         study = study_area(counts or later, rings).cells if (counts or later) else []
         hot = [s.cell for s in spots if s.kind == "hot"]
         inside = set(study)
@@ -112,7 +117,7 @@ async def hot_spot_analysis(
         rings=rings,
         permutations=permutations,
         alpha=alpha,
-        total=int(snapped.counts[:, 0].sum()),
+        total=sum(counts.values()),
         snapping_m=round(repository.SNAP_DEGREES * _METRES_PER_DEGREE, 1),
         cells=[_cell_out(spot) for spot in sorted(spots, key=lambda s: (-s.gi_z, s.cell))],
         prediction=prediction,
