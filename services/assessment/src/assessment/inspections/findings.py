@@ -41,7 +41,7 @@ def deduction_for(indicator: Indicator, faults: int) -> Decimal:
             "body.indicator_id", "the indicator's rule states no points per fault", "no_per_fault"
         )
     full, most = per_fault * faults, Decimal(indicator.max_points)
-    if full > most and indicator.rule.get("stop_at_zero", True) is False:
+    if full > most and not bool(indicator.rule.get("stop_at_zero", True)):
         # Without 扣完为止 the scoring counts every point of it: a finding may not claim more.
         raise field_error(
             "body.faults",
