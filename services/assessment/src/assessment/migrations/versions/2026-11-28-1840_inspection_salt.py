@@ -2,7 +2,7 @@
 
 Revision ID: 0003_inspection_salt
 Revises: 0002_assessment_core
-Create Date: 2026-11-29 09:00:00+00:00
+Create Date: 2026-11-28 18:40:00+00:00
 """
 
 from collections.abc import Sequence
