@@ -69,6 +69,7 @@ async def test_hot_spots_count_cells_and_find_the_cluster(
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["total"], body["resolution"], body["rings"]) == (48, 9, 1)
+    assert body["periods"]["previous"] is None  # a map of the period, compared with nothing
     cells = {c["cell"]: c for c in body["cells"]}
     assert {cell: c["count"] for cell, c in cells.items()} == cluster
     centre = cells[CENTRE]

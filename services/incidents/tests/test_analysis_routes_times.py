@@ -46,6 +46,8 @@ async def test_points_fill_their_hour_and_windows_spread_over_theirs(
     )  # fmt: skip
     body = await _get(client, "times")
     assert (body["total"], body["previous_total"], body["windowed"]) == (5, 1, 2)
+    assert body["periods"]["previous"]["period_from"] == "2026-09-30T16:00:00Z"
+    assert body["periods"]["year_earlier"] is None
     expected = [[0.0] * 24 for _ in range(7)]
     expected[FRIDAY][21] = 2
     expected[MONDAY][8] = 1

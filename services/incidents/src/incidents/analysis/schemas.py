@@ -30,11 +30,13 @@ class PeriodOut(BaseModel):
 
 
 class Periods(BaseModel):
-    """The period analysed and the two it is compared with (环比 and 同比)."""
+    """The period analysed and those it is compared with (环比 and 同比), where it is."""
 
     period: PeriodOut
-    previous: PeriodOut = Field(description="The period just before (环比)")
-    year_earlier: PeriodOut = Field(description="The same period a year earlier (同比)")
+    previous: PeriodOut | None = Field(default=None, description="The period just before (环比)")
+    year_earlier: PeriodOut | None = Field(
+        default=None, description="The same period a year earlier (同比)"
+    )
 
 
 class Figure(BaseModel):

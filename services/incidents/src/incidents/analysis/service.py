@@ -37,16 +37,14 @@ def comparison_periods(period: Period) -> list[Period]:
 
 
 def header(area: Area, periods: list[Period]) -> AnalysisHeader:
-    """The area and the three periods of an answer."""
+    """The area and the periods of an answer: the analysed one, then those it is compared with
+    (the previous one, a year earlier) as far as given."""
+    shown = [PeriodOut.of(p) for p in periods] + [None, None]
     return AnalysisHeader(
         area_code=area.code,
         area_name=area.name,
         population=area.population,
-        periods=Periods(
-            period=PeriodOut.of(periods[0]),
-            previous=PeriodOut.of(periods[1]),
-            year_earlier=PeriodOut.of(periods[2]),
-        ),
+        periods=Periods(period=shown[0], previous=shown[1], year_earlier=shown[2]),
     )
 
 
@@ -191,7 +189,7 @@ def _week_starts(first: date, last: date) -> list[date]:
 async def times(session: AsyncSession, filters: AnalysisFilters, area: Area) -> Times:
     """The aoristic 7 × 24 matrix of the period and the previous one, and the monthly and weekly
     trends of the period, in the business time zone."""
-    periods = comparison_periods(filters.period)
+    periods = comparison_periods(filters.period)[:2]  # the matrix against the previous period
     zone = business_timezone()
     matrices = [np.zeros((7, 24)), np.zeros((7, 24))]
 
@@ -200,7 +198,7 @@ async def times(session: AsyncSession, filters: AnalysisFilters, area: Area) -> 
         for i, matrix in enumerate(matrices):
             matrix += aoristic_matrix(starts, ends, zone, weights[:, i])
 
-    found = await repository_times.time_counts(session, filters, periods[:2], zone, spread)
+    found = await repository_times.time_counts(session, filters, periods, zone, spread)
     for i, matrix in enumerate(matrices):
         slots = [(day, hour, c[i]) for (day, hour), c in found.slots.items() if c[i]]
         if slots:

@@ -82,11 +82,11 @@ async def hot_spot_analysis(
 ) -> tuple[HotSpots, list[HotSpotCell]]:
     """Gi* hot and cold spots of the period's incidents per H3 cell; with `predict`, the PAI of
     its hot cells against the following period. Also returns the cells for a GeoJSON answer."""
-    periods = comparison_periods(filters.period)
     following = filters.period.following()
+    periods = [filters.period, following] if predict else [filters.period]
     counted: Counter[str] = Counter()
     later: Counter[str] = Counter()
-    async for batch in repository.snapped_counts(session, filters, [filters.period, following]):
+    async for batch in repository.snapped_counts(session, filters, periods):
         cell_counts(batch, resolution, 0, counted)
         if predict:
             cell_counts(batch, resolution, 1, later)
@@ -112,7 +112,7 @@ async def hot_spot_analysis(
             pai=_finite(map_pai(hot, later, study)),
         )
     answer = HotSpots(
-        **header(area, periods).model_dump(),
+        **header(area, [filters.period]).model_dump(),
         resolution=resolution,
         rings=rings,
         permutations=permutations,
@@ -130,8 +130,8 @@ async def hot_places(
 ) -> HotPlaces:
     """Registered places and addresses with at least `min_count` incidents in the period, most
     first, and how much of the area's incidents such repeats make up."""
-    periods = comparison_periods(filters.period)
-    rows = await repository.hot_locations(session, filters, periods[:2], limit)
+    periods = comparison_periods(filters.period)[:2]
+    rows = await repository.hot_locations(session, filters, periods, limit)
     places = await repository.places_by_id(session, [r.place_id for r in rows if r.place_id])
     summary = RepeatVictimisation(located=0, repeat_locations=0, repeat_incidents=0, repeat_share=0)
     if rows:
@@ -218,7 +218,7 @@ async def near_repeat(
                 )
             )
     return NearRepeat(
-        **header(area, comparison_periods(filters.period)).model_dump(),
+        **header(area, [filters.period]).model_dump(),
         incidents=len(points),
         permutations=permutations,
         distance_bands_m=list(s_edges),
