@@ -29,7 +29,7 @@ def scheme_body(**overrides: Any) -> dict[str, Any]:
         "period": "year",
         "unit_kinds": ["campus", "market"],
         "bonus_cap": 3,
-        "rating_bands": BANDS,
+        "rating_bands": [dict(b) for b in BANDS],
         "blocks": [
             {"code": "A", "name": "一、安全防范", "max_points": 40, "indicators": [
                 {"code": "A1", "name": "门卫值守和来访登记", "max_points": 20,

@@ -85,7 +85,7 @@ async def test_computing_again_replaces_the_scores_and_is_audited(
     count = await session.scalar(select(func.count()).select_from(UnitScore))
     assert count == 3
     entries = (
-        (await session.execute(select(AuditEntry).where(AuditEntry.action == "round.compute")))
+        (await session.execute(select(AuditEntry).where(AuditEntry.action == "round.computed")))
         .scalars()
         .all()
     )

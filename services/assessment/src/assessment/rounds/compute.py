@@ -142,7 +142,7 @@ async def compute_round(
         await record(
             session,
             actor=principal.sub,
-            action="round.compute",
+            action="round.computed",
             entity="round",
             entity_id=str(round_id),
             data={**counts, "digest": scores_digest(ranked), "version": assessment_round.version},

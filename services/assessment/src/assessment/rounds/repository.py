@@ -167,7 +167,7 @@ async def open_rounds_assessing(
             func.starts_with(unit.area_code, col(AssessmentRound.area_code)),
             col(AssessmentRound.period_start) <= day,
             col(AssessmentRound.period_end) >= day,
-            col(Scheme.unit_kinds).contains([str(unit.kind)]),
+            func.array_position(col(Scheme.unit_kinds), str(unit.kind)).is_not(None),
         )
     )
     return [(r, s) for r, s in (await session.execute(query)).all()]
@@ -192,6 +192,6 @@ async def veto_conditions_for(
     """The scheme's veto conditions a major incident of `category` proposes."""
     query = select(VetoCondition).where(
         col(VetoCondition.scheme_id) == scheme_id,
-        col(VetoCondition.incident_categories).contains([category]),
+        func.array_position(col(VetoCondition.incident_categories), category).is_not(None),
     )
     return list((await session.execute(query.order_by(col(VetoCondition.code)))).scalars())

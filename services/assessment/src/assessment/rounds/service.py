@@ -133,6 +133,8 @@ async def set_manual_score(
             "beyond_points",
         )
     before = await repository.find_manual_score(session, assessment_round.id, unit.id, indicator.id)
+    # Read now: the upsert refreshes the same row object.
+    previous = str(before.deduction) if before else None
     values = {
         "round_id": assessment_round.id,
         "unit_id": unit.id,
@@ -151,7 +153,7 @@ async def set_manual_score(
         data={
             **body.model_dump(mode="json"),
             "round_id": str(assessment_round.id),
-            "previous": str(before.deduction) if before else None,
+            "previous": previous,
         },
     )
     return score

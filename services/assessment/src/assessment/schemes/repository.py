@@ -112,7 +112,7 @@ async def list_schemes(
     if code is not None:
         query = query.where(col(Scheme.code) == code)
     if kind is not None:
-        query = query.where(col(Scheme.unit_kinds).contains([kind]))
+        query = query.where(func.array_position(col(Scheme.unit_kinds), kind).is_not(None))
     if after is not None:
         query = query.where(tuple_(col(Scheme.code), col(Scheme.version)) > tuple_(*after))
     query = query.order_by(col(Scheme.code), col(Scheme.version)).limit(limit)

@@ -24,6 +24,8 @@ from assessment.schemes.validation import scheme_problems
 from pingan_shared.auth import Principal
 from pingan_shared.errors import ProblemError, not_found
 
+PAST = {"create": "created", "update": "updated", "version": "versioned"}
+
 
 def check_content(content: SchemeIn) -> None:
     """Refuse a scheme with any problem (422 naming every field at fault)."""
@@ -157,7 +159,7 @@ async def _audit(session: AsyncSession, principal: Principal, action: str, out: 
     await record(
         session,
         actor=principal.sub,
-        action=f"scheme.{action}",
+        action=f"scheme.{PAST[action]}",
         entity="scheme",
         entity_id=str(out.id),
         data={"code": out.code, "version": out.version, "etag": scheme_etag(out).strip('"')},
