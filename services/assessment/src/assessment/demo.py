@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from assessment.schemes.examples import load_example_schemes
 from assessment.units.models import Unit, UnitKind
 from pingan_shared.db import Database
 from pingan_shared.demo_town import build_demo_town
@@ -33,14 +34,15 @@ def demo_unit_id(key: str) -> uuid.UUID:
 
 
 async def load_demo(settings: ServiceSettings) -> None:
-    """Load the demo town's units into the assessment database."""
+    """Load the demo town's units and the example schemes into the assessment database."""
     database = Database(settings.database_url, pool_size=2)
     try:
         async with database.session() as session:
             added = await load_demo_town(session, build_demo_town())
+            schemes = await load_example_schemes(session)
     finally:
         await database.dispose()
-    sys.stdout.write(f"assessment demo: {added} units added\n")
+    sys.stdout.write(f"assessment demo: {added} units, {schemes} example schemes added\n")
 
 
 async def load_demo_town(session: AsyncSession, town: DemoTown) -> int:

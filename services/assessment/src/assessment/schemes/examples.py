@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessment.schemes.schemas import SchemeCreate
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment.schemes import repository
+from assessment.schemes.schemas import SchemeCreate
+from assessment.schemes.service import create_scheme
+from pingan_shared.auth import Principal, Role
+
+DEMO_OFFICE = Principal(sub="demo", name="演示数据", roles=frozenset({Role.admin}))
 BANDS = [{"name": "优秀", "min": 90}, {"name": "良好", "min": 80}, {"name": "合格", "min": 60}]
 
 
@@ -216,3 +222,13 @@ COMPOUND = {
 def example_schemes() -> list[SchemeCreate]:
     """The three example schemes, validated as a create would validate them."""
     return [SchemeCreate.model_validate(s) for s in (INSTITUTION, CAMPUS, COMPOUND)]
+
+
+async def load_example_schemes(session: AsyncSession) -> int:
+    """Store the example schemes whose code is not taken yet; returns how many were added."""
+    added = 0
+    for scheme in example_schemes():
+        if await repository.latest_version(session, scheme.code) is None:
+            await create_scheme(session, scheme, DEMO_OFFICE)
+            added += 1
+    return added
