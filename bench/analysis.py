@@ -162,7 +162,8 @@ async def main(rows: int, runs: int) -> int:
                 "INCIDENTS_DATABASE_URL": url, "INCIDENTS_PORT": str(port),
                 "PINGAN_LOG_LEVEL": "WARNING",
             }  # fmt: skip
-            print(f"\n{rows:,} incidents in the town {TOWN}; p50 of {runs} runs each")
+            print(f"\n.venv/bin/python bench/analysis.py --rows {rows} --runs {runs}")
+            print(f"{rows:,} incidents in the town {TOWN}; p50 of {runs} runs each")
             print(f"(machine load average over the last minute: {os.getloadavg()[0]:.2f})")
             for label, period in periods.items():
                 filters = AnalysisFilters(area=TOWN, period=period)
