@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import BigInteger, Integer, String, and_, cast, func, select
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -84,9 +84,8 @@ async def hot_locations(
     """The `limit` places and the `limit` addresses (of incidents at no registered place) with
     the most incidents in the first period, most first, each row with the summary."""
     address = func.btrim(col(Incident.address))
-    location_address = func.coalesce(
-        cast(col(Incident.place_id), String), func.concat("@", address)
-    )
+    # A registered place is one location whatever addresses its incidents give.
+    location_address = case((col(Incident.place_id).is_(None), address))
     current = and_(
         col(Incident.occurred_at) >= periods[0].start, col(Incident.occurred_at) < periods[0].end
     )
