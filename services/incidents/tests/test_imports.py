@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from incidents_factories import NANJIE, seed_areas
-from openpyxl import Workbook
+from incidents_import_command import run_import
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from incidents.imports.progress import Progress
-from incidents.imports.reader import ImportFileError, read_rows
-from incidents.imports.service import Importer
+from incidents.imports.service import HEADERS, REQUIRED, Importer
 from incidents.intake.models import Incident
+from pingan_shared.spreadsheets import ImportFileError, Progress, read_rows
 
 HEADER = [
     "类别",
@@ -88,7 +85,7 @@ async def count(session: AsyncSession) -> int:
 async def test_good_rows_are_imported_once(
     tmp_path: Path, connection: AsyncConnection, session: AsyncSession
 ) -> None:
-    rows = list(read_rows(write_csv(tmp_path / "a.csv", GOOD)))
+    rows = list(read_rows(write_csv(tmp_path / "a.csv", GOOD), HEADERS, REQUIRED))
     importer = await _importer(connection)
     records, errors = importer.check(rows, _quiet(len(rows)))
     assert errors == []
@@ -114,7 +111,7 @@ async def test_bad_rows_are_reported_and_nothing_is_written(
         ["theft", "失窃", "2026-03-01 21:30", "91", "102.4", NANJIE, "", "", ""],
         ["theft", "失窃", "明天", "25.5", "102.4", "530128999999", "", "", ""],
     ]
-    rows = list(read_rows(write_csv(tmp_path / "b.csv", bad)))
+    rows = list(read_rows(write_csv(tmp_path / "b.csv", bad), HEADERS, REQUIRED))
     _, errors = (await _importer(connection)).check(rows, _quiet(len(rows)))
     found = {(e.row, e.field) for e in errors}
     assert (5, "category") in found
@@ -142,7 +139,7 @@ async def test_xlsx_with_real_datetimes(tmp_path: Path, connection: AsyncConnect
         ]
     )
     book.save(tmp_path / "c.xlsx")
-    rows = list(read_rows(tmp_path / "c.xlsx"))
+    rows = list(read_rows(tmp_path / "c.xlsx", HEADERS, REQUIRED))
     records, errors = (await _importer(connection)).check(rows, _quiet(1))
     assert errors == []
     assert records[0].occurred_at.isoformat() == "2026-03-01T13:30:00+00:00"
@@ -152,7 +149,7 @@ def test_a_file_without_the_needed_columns_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
     path.write_text("名称,地址\n甲,乙\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match="area_code"):
-        list(read_rows(path))
+        list(read_rows(path, HEADERS, REQUIRED))
 
 
 def test_the_command_writes_an_error_report_and_exits_1(tmp_path: Path, database_url: str) -> None:
@@ -160,16 +157,46 @@ def test_the_command_writes_an_error_report_and_exits_1(tmp_path: Path, database
         tmp_path / "e.csv",
         [["ufo", "飞碟", "2026-03-01 21:30", "25.5", "102.4", NANJIE, "", "", ""]],
     )
-    env = {**os.environ, "INCIDENTS_DATABASE_URL": database_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "incidents", "import-incidents", str(bad)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_import(database_url, "import-incidents", str(bad))
     assert done.returncode == 1, done.stderr
     assert "nothing was imported" in done.stderr
     report = (tmp_path / "e.csv.errors.csv").read_text(encoding="utf-8-sig").splitlines()
     assert report[0].startswith("row")
     assert report[1].startswith("2,category,")
+
+
+def test_the_report_numbers_rows_as_the_sheet_does_after_a_blank_row(
+    tmp_path: Path, database_url: str
+) -> None:
+    ufo = ["ufo", "飞碟", "2026-03-01 21:30", "25.5", "102.4", NANJIE, "", "", ""]
+    # Sheet rows: 1 header, 2 bad, 3 blank, 4 empty cells only, 5 bad.
+    path = write_csv(tmp_path / "f.csv", [ufo, [], [""] * len(HEADER), ufo])
+    done = run_import(database_url, "import-incidents", str(path))
+    assert done.returncode == 1, done.stderr
+    assert "2 of 2 rows are bad" in done.stderr
+    report = (tmp_path / "f.csv.errors.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert report[0] == "row 行号,field 字段,message 错误"
+    assert {line.split(",")[0] for line in report[1:]} == {"2", "5"}
+    assert any(line.startswith("5,category,") for line in report)
+
+
+def test_the_report_may_be_xlsx_and_no_other_kind(tmp_path: Path, database_url: str) -> None:
+    bad = write_csv(
+        tmp_path / "g.csv",
+        [["ufo", "飞碟", "2026-03-01 21:30", "25.5", "102.4", NANJIE, "", "", ""]],
+    )
+    codes = {}
+    for name in ("report.xlsx", "report.txt"):
+        done = run_import(
+            database_url, "import-incidents", str(bad), "--errors", name, cwd=tmp_path
+        )
+        codes[name] = (done.returncode, done.stderr)
+    assert codes["report.xlsx"][0] == 1, codes
+    assert codes["report.txt"][0] == 2, codes
+    assert "--errors takes a .csv or .xlsx path" in codes["report.txt"][1]
+    assert not (tmp_path / "report.txt").exists()
+    sheet = load_workbook(tmp_path / "report.xlsx", read_only=True).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("row 行号", "field 字段", "message 错误")
+    assert (2, "category") in {(r[0], r[1]) for r in rows[1:]}

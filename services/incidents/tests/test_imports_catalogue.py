@@ -5,15 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import asyncpg
 import pytest
 from incidents_boundaries import square
 from incidents_factories import NANJIE, TOWN, seed_areas
+from incidents_import_command import run_import
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -21,9 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from incidents.areas.geo import resolve_area
 from incidents.areas.models import Area
 from incidents.imports import areas, places
-from incidents.imports.progress import Progress
-from incidents.imports.reader import read_rows
 from incidents.places.models import Place
+from pingan_shared.spreadsheets import Progress, read_rows
 
 NEW_COMMUNITY, NEW_GRID = "530128100003", "530128100003001"
 AREA_HEADER = ["区划代码", "名称", "级别", "上级代码", "纬度", "经度", "人口", "边界"]
@@ -173,8 +170,25 @@ async def test_bad_place_rows_are_reported(
     assert await _count(session, Place) == 0
 
 
+async def test_bad_rows_after_blank_rows_keep_the_sheets_numbers(
+    tmp_path: Path, connection: AsyncConnection
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    # Sheet rows: 1 header, 2 good, 3 and 4 blank, 5 bad.
+    sheet.append(PLACE_HEADER)
+    sheet.append(PLACE_ROWS[1])
+    sheet.append([])
+    sheet.append([None] * len(PLACE_HEADER))
+    sheet.append(["castle", "城堡", NANJIE])
+    book.save(tmp_path / "gaps.xlsx")
+    rows = read_rows(tmp_path / "gaps.xlsx", places.HEADERS, places.REQUIRED)
+    _, errors = await places.PlaceImporter(await _raw(connection)).check(rows, _quiet(len(rows)))
+    assert [(e.row, e.field) for e in errors] == [(5, "kind")]
+
+
 def test_the_commands_report_bad_rows_and_exit_1(tmp_path: Path, database_url: str) -> None:
-    env = {**os.environ, "INCIDENTS_DATABASE_URL": database_url}
     files = {
         "import-areas": _csv(
             tmp_path / "a.csv",
@@ -186,13 +200,7 @@ def test_the_commands_report_bad_rows_and_exit_1(tmp_path: Path, database_url: s
         ),
     }
     for command, path in files.items():
-        done = subprocess.run(
-            [sys.executable, "-m", "incidents", command, str(path)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = run_import(database_url, command, str(path))
         assert done.returncode == 1, done.stderr
         assert "nothing was imported" in done.stderr
         report = Path(f"{path}.errors.csv").read_text(encoding="utf-8-sig").splitlines()

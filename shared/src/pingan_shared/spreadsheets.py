@@ -110,10 +110,22 @@ def open_table(
     return Table(columns, rows())
 
 
-def write_error_report(path: Path, errors: Sequence[RowError]) -> None:
-    """The per-row report: row, column, message; CSV (UTF-8 with BOM, so spreadsheet programs
-    read it) or XLSX by the path's suffix."""
-    heading = ["row 行号", "column 列", "message 错误"]
+def read_rows(
+    path: Path, labels: Mapping[str, Sequence[str]], required: frozenset[str] = frozenset()
+) -> list[tuple[int, dict[str, Any]]]:
+    """Every data row of the .csv or .xlsx file at `path`, read whole and closed, as
+    `open_table` numbers them (blank rows skipped but counted, so numbers match the sheet)."""
+    kind = table_kind(path)
+    with path.open("rb") as stream:
+        return list(open_table(stream, kind, labels, required).rows)
+
+
+def write_error_report(
+    path: Path, errors: Sequence[RowError], *, field_heading: str = "column 列"
+) -> None:
+    """The per-row report: row, column (or `field_heading`), message; CSV (UTF-8 with BOM, so
+    spreadsheet programs read it) or XLSX by the path's suffix."""
+    heading = ["row 行号", field_heading, "message 错误"]
     if table_kind(path) == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("errors 错误")

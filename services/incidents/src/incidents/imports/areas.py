@@ -10,9 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from incidents.areas.geo import BoundaryError, polygon_parts, store_boundary
 from incidents.areas.models import AreaLevel
-from incidents.imports.progress import Progress
 from incidents.imports.rows import RowRuleError, check_rows
-from incidents.imports.service import RowError
+from pingan_shared.spreadsheets import Progress, RowError
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "code": ("区划代码",),
@@ -79,11 +78,11 @@ class AreaImporter:
         self.conn = conn
 
     async def check(
-        self, rows: list[dict[str, Any]], progress: Progress
+        self, rows: list[tuple[int, dict[str, Any]]], progress: Progress
     ) -> tuple[list[AreaRow], list[RowError]]:
         """Every row as an area, or the errors of the rows that are not."""
         known = {r["code"] for r in await self.conn.fetch("SELECT code FROM areas")}
-        in_file = [str(r.get("code", "")) for r in rows]
+        in_file = [str(r.get("code", "")) for _, r in rows]
         seen: set[str] = set()
 
         def rule(row: AreaRow) -> None:

@@ -7,25 +7,21 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-import asyncpg
-
 from incidents.imports.areas import HEADERS as AREA_HEADERS
 from incidents.imports.areas import REQUIRED as AREA_REQUIRED
 from incidents.imports.areas import AreaImporter
-from incidents.imports.command import write_errors
+from incidents.imports.command import add_errors_argument, connect, read_file, refuse
 from incidents.imports.places import HEADERS as PLACE_HEADERS
 from incidents.imports.places import REQUIRED as PLACE_REQUIRED
 from incidents.imports.places import PlaceImporter
-from incidents.imports.progress import Progress
-from incidents.imports.reader import ImportFileError, read_rows
-from incidents.imports.service import RowError
 from pingan_shared.cli import Command
 from pingan_shared.settings import ServiceSettings
+from pingan_shared.spreadsheets import Progress, RowError
 
 
 class _Importer(Protocol):
     async def check(
-        self, rows: list[dict[str, Any]], progress: Progress
+        self, rows: list[tuple[int, dict[str, Any]]], progress: Progress
     ) -> tuple[list[Any], list[RowError]]: ...
 
     async def write(self, records: list[Any], progress: Progress) -> tuple[int, int]: ...
@@ -33,12 +29,7 @@ class _Importer(Protocol):
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="a .csv (UTF-8) or .xlsx file, one record a row")
-    parser.add_argument(
-        "--errors",
-        type=Path,
-        default=None,
-        help="where to write the report of bad rows (default: FILE.errors.csv)",
-    )
+    add_errors_argument(parser)
 
 
 async def run_import(
@@ -50,27 +41,17 @@ async def run_import(
     importer_of: type[AreaImporter] | type[PlaceImporter],
 ) -> int:
     """Check every row; write them all in one transaction only if none is bad."""
-    path: Path = args.file
-    try:
-        rows = list(read_rows(path, headers, required))
-    except (ImportFileError, OSError) as exc:
-        sys.stderr.write(f"cannot import {path}: {exc}\n")
+    rows = read_file(args, headers, required)
+    if rows is None:
         return 2
-    dsn = settings.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    conn = await asyncpg.connect(dsn)
+    conn = await connect(settings)
     try:
         importer: _Importer = importer_of(conn)
         checking = Progress("checking", len(rows))
         records, errors = await importer.check(rows, checking)
         checking.finish()
         if errors:
-            report = args.errors or path.with_suffix(path.suffix + ".errors.csv")
-            write_errors(report, errors)
-            bad = len({e.row for e in errors})
-            sys.stderr.write(
-                f"{bad} of {len(rows)} rows are bad; nothing was imported. See {report}\n"
-            )
-            return 1
+            return refuse(args, errors, len(rows))
         writing = Progress("writing", len(records))
         async with conn.transaction():
             added, changed = await importer.write(records, writing)

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
-from incidents.imports.progress import Progress
-from incidents.imports.reader import ImportFileError, read_rows
-from incidents.imports.service import Importer, RowError
+from incidents.imports.service import HEADERS, REQUIRED, Importer
 from pingan_shared.cli import Command
 from pingan_shared.settings import ServiceSettings
+from pingan_shared.spreadsheets import (
+    ImportFileError,
+    Progress,
+    RowError,
+    read_rows,
+    table_kind,
+    write_error_report,
+)
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,32 +29,63 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="name of the system the rows come from (default: the file name)",
     )
+    add_errors_argument(parser)
+
+
+def add_errors_argument(parser: argparse.ArgumentParser) -> None:
+    """`--errors`: where the report of bad rows goes."""
     parser.add_argument(
         "--errors",
         type=Path,
         default=None,
-        help="where to write the report of bad rows (default: FILE.errors.csv)",
+        help="where to write the report of bad rows, .csv or .xlsx (default: FILE.errors.csv)",
     )
 
 
-def write_errors(path: Path, errors: list[RowError]) -> None:
-    """The per-row report: row, field, message; UTF-8 with BOM so spreadsheet programs read it."""
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["row 行号", "field 字段", "message 错误"])
-        writer.writerows([e.row, e.field, e.message] for e in errors)
+def read_file(
+    args: argparse.Namespace, labels: dict[str, tuple[str, ...]], required: frozenset[str]
+) -> list[tuple[int, dict[str, Any]]] | None:
+    """FILE's rows numbered as the sheet shows them, or None once it is said why they cannot
+    be read."""
+    if args.errors is not None:
+        try:
+            table_kind(args.errors)
+        except ImportFileError:
+            # Refused before any row is checked: the report could not be written after.
+            sys.stderr.write("--errors takes a .csv or .xlsx path\n")
+            return None
+    try:
+        return read_rows(args.file, labels, required)
+    except (ImportFileError, OSError) as exc:
+        sys.stderr.write(f"cannot import {args.file}: {exc}\n")
+        return None
+
+
+async def connect(settings: ServiceSettings) -> asyncpg.Connection:
+    """A plain asyncpg connection to the service's database: the importers use the driver
+    directly (COPY among others)."""
+    return await asyncpg.connect(
+        settings.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    )
+
+
+def refuse(args: argparse.Namespace, errors: list[RowError], total: int) -> int:
+    """Write the report of bad rows and say where it is; the exit code, 1."""
+    path: Path = args.file
+    report = args.errors or path.with_suffix(path.suffix + ".errors.csv")
+    write_error_report(report, errors, field_heading="field 字段")
+    bad = len({e.row for e in errors})
+    sys.stderr.write(f"{bad} of {total} rows are bad; nothing was imported. See {report}\n")
+    return 1
 
 
 async def import_incidents(settings: ServiceSettings, args: argparse.Namespace) -> int:
     """Check every row; write them all in one transaction only if none is bad."""
     path: Path = args.file
-    try:
-        rows = list(read_rows(path))
-    except (ImportFileError, OSError) as exc:
-        sys.stderr.write(f"cannot import {path}: {exc}\n")
+    rows = read_file(args, HEADERS, REQUIRED)
+    if rows is None:
         return 2
-    dsn = settings.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    conn = await asyncpg.connect(dsn)
+    conn = await connect(settings)
     try:
         importer = Importer(conn, f"import:{args.source or path.name}")
         await importer.load_catalogue()
@@ -56,13 +93,7 @@ async def import_incidents(settings: ServiceSettings, args: argparse.Namespace) 
         records, errors = importer.check(rows, checking)
         checking.finish()
         if errors:
-            report = args.errors or path.with_suffix(path.suffix + ".errors.csv")
-            write_errors(report, errors)
-            bad_rows = len({e.row for e in errors})
-            sys.stderr.write(
-                f"{bad_rows} of {len(rows)} rows are bad; nothing was imported. See {report}\n"
-            )
-            return 1
+            return refuse(args, errors, len(rows))
         writing = Progress("writing", len(records))
         async with conn.transaction():
             added = await importer.write(records, writing)

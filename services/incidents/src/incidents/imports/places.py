@@ -8,10 +8,9 @@ from typing import Any
 import asyncpg
 from pydantic import BaseModel, ConfigDict, Field
 
-from incidents.imports.progress import Progress
 from incidents.imports.rows import RowRuleError, check_rows
-from incidents.imports.service import RowError
 from incidents.places.models import PlaceKind
+from pingan_shared.spreadsheets import Progress, RowError
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "kind": ("类型",),
@@ -68,7 +67,7 @@ class PlaceImporter:
         self.conn = conn
 
     async def check(
-        self, rows: list[dict[str, Any]], progress: Progress
+        self, rows: list[tuple[int, dict[str, Any]]], progress: Progress
     ) -> tuple[list[PlaceRow], list[RowError]]:
         """Every row as a place, or the errors of the rows that are not."""
         known = {r["code"] for r in await self.conn.fetch("SELECT code FROM areas")}

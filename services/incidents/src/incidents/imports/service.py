@@ -13,14 +13,14 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 from pydantic import ValidationError
 
-from incidents.imports.progress import Progress
+from incidents.imports.rows import validation_errors
 from incidents.intake.records import IncidentRecord
 from incidents.intake.schemas import IncidentCreate
 from incidents.intake.service import build_record, check_times
@@ -28,20 +28,34 @@ from incidents.intake.writes import Catalogue
 from pingan_shared.auth import Principal, Role
 from pingan_shared.errors import FieldError, ProblemError
 from pingan_shared.settings import business_timezone
+from pingan_shared.spreadsheets import Progress, RowError
 
 LOCAL = business_timezone()
 TIME_FIELDS = ("occurred_at", "occurred_from", "occurred_to")
 _TAGS = re.compile(r"[,，;；、]")
 COLUMNS = [f.name for f in fields(IncidentRecord)]
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """What is wrong with one row (numbered as a spreadsheet shows it, the header being 1)."""
-
-    row: int
-    field: str
-    message: str
+# Each field's headers besides its own name: the Chinese labels of police-station spreadsheets.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "category": ("类别", "案件类型"),
+    "severity": ("严重程度",),
+    "title": ("标题",),
+    "description": ("描述", "简要案情"),
+    "occurred_at": ("发生时间",),
+    "occurred_from": ("发生时间起",),
+    "occurred_to": ("发生时间止",),
+    "lat": ("纬度",),
+    "lon": ("经度",),
+    "coord_system": ("坐标系",),
+    "address": ("地址", "发案地点"),
+    "area_code": ("区划代码",),
+    "reporter_name": ("报警人",),
+    "reporter_phone": ("报警人电话", "联系电话"),
+    "source": ("来源",),
+    "external_ref": ("外部编号", "警情编号"),
+    "loss_amount": ("损失金额",),
+    "modus_operandi": ("作案手段",),
+}
+REQUIRED = frozenset({"category", "description", "area_code", "lat", "lon"})
 
 
 def _local_time(value: Any) -> Any:
@@ -120,21 +134,18 @@ class Importer:
         )
 
     def check(
-        self, rows: Iterable[dict[str, Any]], progress: Progress
+        self, rows: Iterable[tuple[int, dict[str, Any]]], progress: Progress
     ) -> tuple[list[IncidentRecord], list[RowError]]:
-        """Every row as an incident, or the errors of the rows that are not."""
+        """Every (row number, row) as an incident, or the errors of the rows that are not."""
         records: list[IncidentRecord] = []
         errors: list[RowError] = []
         now = datetime.now(UTC)
-        for number, row in enumerate(rows, start=2):
+        for number, row in rows:
             progress.advance()
             try:
                 records.append(self._record(row, now))
             except ValidationError as exc:
-                errors.extend(
-                    RowError(number, ".".join(str(p) for p in e["loc"]) or "row", e["msg"])
-                    for e in exc.errors()
-                )
+                errors.extend(validation_errors(number, exc))
             except ProblemError as exc:
                 for e in exc.errors or []:
                     errors.append(RowError(number, e.field.removeprefix("body."), e.message))

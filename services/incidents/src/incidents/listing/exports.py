@@ -6,23 +6,34 @@ None of them holds the list in memory: a year of records passes through in batch
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import tempfile
 from collections.abc import AsyncIterator
 from datetime import datetime, tzinfo
-from decimal import Decimal
-from typing import IO, Any, cast
-
-import anyio
-from openpyxl import Workbook
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import IO, Any
 
 from incidents.intake.schemas import IncidentOut
+from pingan_shared import spreadsheet_exports
+from pingan_shared.spreadsheet_exports import (
+    CHUNK,
+    XLSX_IN_MEMORY,
+    Cell,
+    file_chunks,
+)
+from pingan_shared.spreadsheet_exports import xlsx_cell as _xlsx_cell
 
-Cell = str | int | float | bool | Decimal | datetime | None
+# XLSX_IN_MEMORY, _xlsx_cell and file_chunks are the shared ones, named here too because the
+# analysis report and the list's routes take them from this module.
+__all__ = [
+    "COLUMNS",
+    "XLSX_IN_MEMORY",
+    "_xlsx_cell",
+    "csv_chunks",
+    "feature",
+    "file_chunks",
+    "flat_row",
+    "geojson_chunks",
+    "xlsx_file",
+]
 
 # (key, header): headers name each column in Chinese and English.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -57,12 +68,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("updated_at", "更新时间 Updated at"),
     ("version", "版本 Version"),
 )
+HEADER = [header for _, header in COLUMNS]
 _TIMES = ("occurred_at", "occurred_from", "occurred_to", "created_at", "updated_at")
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CHUNK = 64 * 1024
-XLSX_BATCH = 500
-XLSX_IN_MEMORY = 8 * 1024 * 1024
+SHEET_TITLE = "警情 incidents"
+# Column widths (characters): the id, title, description, occurred-at and address columns.
+WIDTHS = {"A": 38, "F": 30, "G": 60, "H": 20, "M": 30}
 
 
 def flat_row(incident: IncidentOut, zone: tzinfo) -> dict[str, Cell]:
@@ -101,37 +111,15 @@ def flat_row(incident: IncidentOut, zone: tzinfo) -> dict[str, Cell]:
     return row
 
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _safe_text(value) if isinstance(value, str) else str(value)
-
-
-async def csv_chunks(rows: AsyncIterator[IncidentOut], zone: tzinfo) -> AsyncIterator[bytes]:
-    """The CSV of `rows` in chunks: UTF-8 with a byte-order mark, so spreadsheets read the
-    Chinese headers right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([header for _, header in COLUMNS])
-    yield b"\xef\xbb\xbf" + buffer.getvalue().encode()
-    buffer.seek(0)
-    buffer.truncate()
+async def _cells(rows: AsyncIterator[IncidentOut], zone: tzinfo) -> AsyncIterator[list[Cell]]:
     async for incident in rows:
         row = flat_row(incident, zone)
-        writer.writerow([_csv_cell(row[key]) for key, _ in COLUMNS])
-        if buffer.tell() >= CHUNK:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
+        yield [row[key] for key, _ in COLUMNS]
+
+
+def csv_chunks(rows: AsyncIterator[IncidentOut], zone: tzinfo) -> AsyncIterator[bytes]:
+    """The CSV of `rows` in chunks, with the export's bilingual headers."""
+    return spreadsheet_exports.csv_chunks(HEADER, _cells(rows, zone))
 
 
 def feature(incident: IncidentOut) -> dict[str, Any]:
@@ -165,55 +153,8 @@ async def geojson_chunks(rows: AsyncIterator[IncidentOut]) -> AsyncIterator[byte
     yield "".join(parts).encode()
 
 
-def _xlsx_cell(value: Cell) -> Cell:
-    if isinstance(value, datetime):
-        # Spreadsheets have no time zones: the local time, as the header says.
-        return value.replace(tzinfo=None)
-    return _safe_text(value) if isinstance(value, str) else value
-
-
-def _new_sheet(workbook: Workbook) -> WriteOnlyWorksheet:
-    sheet = workbook.create_sheet("警情 incidents")
-    assert isinstance(sheet, WriteOnlyWorksheet)
-    # Write-only sheets have column dimensions at run time; the type stubs leave them out.
-    dimensions = cast(Worksheet, sheet).column_dimensions
-    for letter, width in (("A", 38), ("F", 30), ("G", 60), ("H", 20), ("M", 30)):
-        dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
 async def xlsx_file(rows: AsyncIterator[IncidentOut], zone: tzinfo) -> IO[bytes]:
-    """The XLSX workbook of `rows` in a spooled temporary file, positioned at its start.
-
-    Rows are appended in batches on a worker thread, so building a large workbook does not
-    hold up the event loop.
-    """
-    workbook = Workbook(write_only=True)
-    sheet = _new_sheet(workbook)
-
-    def append(batch: list[list[Cell]]) -> None:
-        for row in batch:
-            sheet.append(row)
-
-    batch: list[list[Cell]] = [[header for _, header in COLUMNS]]
-    async for incident in rows:
-        row = flat_row(incident, zone)
-        batch.append([_xlsx_cell(row[key]) for key, _ in COLUMNS])
-        if len(batch) >= XLSX_BATCH:
-            await anyio.to_thread.run_sync(append, batch)
-            batch = []
-    await anyio.to_thread.run_sync(append, batch)
-    spool = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY)  # noqa: SIM115 - streamed, closed by file_chunks
-    await anyio.to_thread.run_sync(workbook.save, spool)
-    spool.seek(0)
-    return spool
-
-
-async def file_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
-    """Stream a file in chunks and close it."""
-    try:
-        while chunk := await anyio.to_thread.run_sync(file.read, CHUNK):
-            yield chunk
-    finally:
-        file.close()
+    """The XLSX workbook of `rows` in a spooled temporary file, positioned at its start."""
+    return await spreadsheet_exports.xlsx_file(
+        HEADER, _cells(rows, zone), sheet_title=SHEET_TITLE, widths=WIDTHS
+    )
