@@ -19,8 +19,7 @@ from incidents.analysis.charts import WEEKDAYS
 from incidents.analysis.labels import name_of
 from incidents.analysis.report import FocusRow, TownReport
 from incidents.analysis.schemas import Figure
-from incidents.listing.exports import XLSX_IN_MEMORY
-from incidents.listing.exports import _xlsx_cell as xlsx_cell  # formula-safe text, local times
+from pingan_shared.spreadsheet_exports import XLSX_IN_MEMORY, xlsx_cell
 
 SHEETS = ("概况 Summary", "构成 Breakdown", "时段 Times", "易发案部位 Hot places",
           "作案人员 Suspects", "突出问题 Focus problems")  # fmt: skip

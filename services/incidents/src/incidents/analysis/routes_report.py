@@ -19,12 +19,12 @@ from incidents.analysis.report_xlsx import workbook_file
 from incidents.analysis.series import SeriesRules, TooManyPairsError
 from incidents.analysis.series_service import series_answer
 from incidents.deps import STAFF, StatisticsReaderDep
-from incidents.listing.exports import file_chunks
 from incidents.listing.routes import XLSX
 from pingan_shared.auth import Principal, require_roles
 from pingan_shared.charts import ChineseFontMissingError
 from pingan_shared.db import SessionDep
 from pingan_shared.errors import ProblemError, field_error, problem_responses
+from pingan_shared.spreadsheet_exports import file_chunks
 
 router = APIRouter(prefix="/v1/analysis", tags=["analysis"])
 GEOJSON = "application/geo+json"

@@ -13,27 +13,7 @@ from typing import IO, Any
 
 from incidents.intake.schemas import IncidentOut
 from pingan_shared import spreadsheet_exports
-from pingan_shared.spreadsheet_exports import (
-    CHUNK,
-    XLSX_IN_MEMORY,
-    Cell,
-    file_chunks,
-)
-from pingan_shared.spreadsheet_exports import xlsx_cell as _xlsx_cell
-
-# XLSX_IN_MEMORY, _xlsx_cell and file_chunks are the shared ones, named here too because the
-# analysis report and the list's routes take them from this module.
-__all__ = [
-    "COLUMNS",
-    "XLSX_IN_MEMORY",
-    "_xlsx_cell",
-    "csv_chunks",
-    "feature",
-    "file_chunks",
-    "flat_row",
-    "geojson_chunks",
-    "xlsx_file",
-]
+from pingan_shared.spreadsheet_exports import CHUNK, Cell
 
 # (key, header): headers name each column in Chinese and English.
 COLUMNS: tuple[tuple[str, str], ...] = (

@@ -21,6 +21,7 @@ from pingan_shared.auth import Principal, Role, require_roles
 from pingan_shared.db import Database, SessionDep
 from pingan_shared.errors import problem_responses
 from pingan_shared.pagination import Page, PageParams, page_params
+from pingan_shared.spreadsheet_exports import attachment, file_chunks
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 EXPORTERS = (*STAFF, Role.service)
@@ -58,10 +59,6 @@ def _export_responses(media_type: str) -> dict[int | str, dict[str, object]]:
     }
 
 
-def _attachment(filename: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename}"'}
-
-
 def _zone(request: Request) -> ZoneInfo:
     return ZoneInfo(request.app.state.settings.timezone)
 
@@ -95,7 +92,7 @@ async def export_csv(request: Request, rows: ExportRowsDep) -> StreamingResponse
     return StreamingResponse(
         exports.csv_chunks(rows, _zone(request)),
         media_type=CSV,
-        headers=_attachment("incidents.csv"),
+        headers=attachment("incidents.csv"),
     )
 
 
@@ -110,7 +107,7 @@ async def export_xlsx(request: Request, rows: ExportRowsDep) -> StreamingRespons
     """The list's filters as an Excel workbook; times are local (the business time zone)."""
     workbook = await exports.xlsx_file(rows, _zone(request))
     return StreamingResponse(
-        exports.file_chunks(workbook), media_type=XLSX, headers=_attachment("incidents.xlsx")
+        file_chunks(workbook), media_type=XLSX, headers=attachment("incidents.xlsx")
     )
 
 
@@ -125,5 +122,5 @@ async def export_geojson(request: Request, rows: ExportRowsDep) -> StreamingResp
     """The list's filters as a GeoJSON FeatureCollection of points (WGS-84, [lon, lat]) whose
     properties are the list's fields, streamed."""
     return StreamingResponse(
-        exports.geojson_chunks(rows), media_type=GEOJSON, headers=_attachment("incidents.geojson")
+        exports.geojson_chunks(rows), media_type=GEOJSON, headers=attachment("incidents.geojson")
     )
