@@ -72,8 +72,17 @@ class NotifySettings(ServiceSettings):
     retry_max_seconds: float = 300.0
     # A delivery claimed by a worker that died is taken over once its lease runs out.
     lease_seconds: float = 120.0
-    # How many provider calls one message's deliveries make at once (fan-out).
+    # How many provider calls a worker process makes at once, all its jobs together; keep it
+    # within the HTTP clients' 20 kept-alive connections.
     send_concurrency: int = Field(default=16, ge=1, le=200)
+    # The worker (arq): how long it waits between looks at the queue, how many jobs it runs side
+    # by side, and how many job ids it takes per look (unset: `worker_max_jobs`). A critical job
+    # scored ahead of the queue is seen at the next look, once the ids taken before have started,
+    # and then shares the event loop with the other running jobs: few of each keep it fast
+    # (bench/notify_priority.py), and the worker is no faster with more.
+    worker_poll_delay_seconds: float = Field(default=0.05, gt=0)
+    worker_max_jobs: int = Field(default=8, ge=1)
+    worker_queue_read_limit: int | None = Field(default=None, ge=1)
     # Quiet hours (免打扰) for recipients without their own, in the business time zone.
     quiet_start: time = time(22, 0)
     quiet_end: time = time(7, 0)

@@ -75,9 +75,10 @@ class WorkerSettings:
         cron(sweep, name="sweep", second=30, run_at_startup=True),
     ]
     # Urgent and critical jobs are scored ahead of routine ones (`queue_position`); a short poll
-    # delay lets them start soon after they are queued, and more jobs run side by side.
-    poll_delay = 0.05
-    max_jobs = 32
+    # delay and few job ids read per poll let them start soon after they are queued.
+    poll_delay = get_settings().worker_poll_delay_seconds
+    max_jobs = get_settings().worker_max_jobs
+    queue_read_limit = get_settings().worker_queue_read_limit or max_jobs
     on_startup = startup
     on_shutdown = service_worker.shutdown
     queue_name = NOTIFY_QUEUE

@@ -71,10 +71,14 @@ class Dispatcher:
     limiter: RateLimiter | None = None
     router: Router = field(init=False)
     zone: ZoneInfo = field(init=False)
+    gate: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
         self.router = Router.from_settings(self.settings)
         self.zone = business_timezone()
+        # One gate for every job of the process: httpx's pool spends CPU on each request waiting
+        # for a connection (quadratic in them), so calls beyond the gate wait here instead.
+        self.gate = asyncio.Semaphore(self.settings.send_concurrency)
 
     async def accept(self, message: SendMessage) -> tuple[uuid.UUID, datetime | None]:
         """Record `message` (idempotent by its key); returns its id and its `send_at`."""
@@ -86,19 +90,16 @@ class Dispatcher:
     async def deliver(self, message_id: uuid.UUID) -> DeliveryReport:
         """Settle every due delivery of a message once; KeyError when there is no such message."""
         report = DeliveryReport()
-        async with self.database.transaction() as conn:
-            message = await conn.fetchrow(
-                "SELECT id, message_key, template, params, priority::text AS priority,"
-                " recipients, channels FROM messages WHERE id = $1",
-                message_id,
-            )
-            if message is None:
+        # One statement in autocommit: the claim is committed before any provider is called.
+        async with self.database.connection() as conn:
+            found = await engine.claim_with_message(conn, message_id, self.settings.lease_seconds)
+            if found is None:
                 raise KeyError(message_id)
-            claimed = await engine.claim_due(conn, message_id, self.settings.lease_seconds)
-        if claimed:
-            await self._settle(dict(message), claimed, report)
-        async with self.database.transaction() as conn:
-            report.next_due = await engine.next_due(conn, message_id)
+            message, claimed = found
+            if not claimed:
+                report.next_due = await engine.next_due(conn, message_id)
+                return report
+        await self._settle(message, claimed, report)  # sets next_due with the outcomes
         return report
 
     async def _settle(
@@ -113,7 +114,7 @@ class Dispatcher:
             )
         except TemplateError as exc:  # the template left the registry after it was recorded
             content = exc
-        async with self.database.transaction() as conn:
+        async with self.database.connection() as conn:
             prefs = await recipients.of_claimed(conn, message["recipients"], claimed)
         now = datetime.now(UTC)
         outcomes: list[Outcome] = []
@@ -255,7 +256,7 @@ class Dispatcher:
     ) -> list[SendResult]:
         """Call the channels: batches where the provider takes them, else concurrent calls."""
         results: list[SendResult | None] = [None] * len(sending)
-        gate = asyncio.Semaphore(self.settings.send_concurrency)
+        gate = self.gate
         by_channel: dict[Channel, list[int]] = {}
         for index, (delivery, _, _) in enumerate(sending):
             by_channel.setdefault(delivery.channel, []).append(index)
@@ -316,9 +317,11 @@ class Dispatcher:
         priority: Priority,
         report: DeliveryReport,
     ) -> None:
-        """Queue fallbacks, then write every outcome (digest members take their carrier's), in
-        one transaction."""
-        async with self.database.transaction() as conn:
+        """Queue fallbacks, then write every outcome (digest members take their carrier's) and
+        read when the rest is due: one transaction, or one statement when nothing falls back."""
+        falls_back = any(o.falls_back and o.recipient_index is not None for o in outcomes)
+        opened = self.database.transaction() if falls_back else self.database.connection()
+        async with opened as conn:
             for outcome in outcomes:
                 if not outcome.falls_back or outcome.recipient_index is None:
                     continue
@@ -330,7 +333,9 @@ class Dispatcher:
                 elif outcome.wait_instead is not None:
                     outcome.state, outcome.not_before = DeliveryState.queued, outcome.wait_instead
             members = [o.for_member(i) for o in outcomes for i in o.extra_ids]
-            await engine.finish(conn, [*outcomes, *members])
+            report.next_due = await engine.finish_and_next_due(
+                conn, message["id"], [*outcomes, *members]
+            )
         for outcome in (*outcomes, *members):
             report.add(outcome.state)
             if outcome.outcome is not None and outcome.channel is not None:

@@ -41,6 +41,18 @@ RETURNING d.id, d.message_id, d.recipient_index, d.channel::text AS channel, d.t
 """$1 message id, $2 lease seconds. SKIP LOCKED: two runs of one message split its deliveries
 instead of waiting on each other."""
 
+CLAIM_WITH_MESSAGE = f"""
+WITH claimed AS ({CLAIM_DUE})
+SELECT m.id AS message, m.message_key, m.template, m.params, m.priority::text AS priority,
+       m.recipients, m.channels, c.*
+FROM messages AS m LEFT JOIN claimed AS c ON true
+WHERE m.id = $1
+"""  # noqa: S608 - built from constants only
+"""The message and its claimed deliveries in one round trip: no row when there is no such
+message, one row with NULL delivery columns when nothing is due."""
+
+MESSAGE_COLUMNS = ("message_key", "template", "params", "priority", "recipients", "channels")
+
 CLAIM_DIGEST = """
 UPDATE deliveries AS d
 SET state = 'sending', attempts = d.attempts + 1, updated_at = statement_timestamp(),
@@ -57,8 +69,8 @@ RETURNING d.id, d.message_id, d.recipient_index, d.channel::text AS channel, d.t
 """
 """Routine deliveries to one address parked by its frequency limit, to go out as one digest."""
 
-FINISH = """
-WITH u AS (
+_RECORD_OUTCOMES = """
+u AS (
     SELECT * FROM unnest(
         $1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
         $7::int[], $8::text[], $9::text[], $10::bool[], $11::bool[], $12::bool[], $13::int[],
@@ -78,17 +90,39 @@ WITH u AS (
         deferred_reason = u.deferred_reason, updated_at = statement_timestamp()
     FROM u
     WHERE d.id = u.id AND d.state = 'sending'
-    RETURNING d.id
-)
+    RETURNING d.id, d.message_id
+)"""
+
+_APPEND_ATTEMPTS = """
 INSERT INTO delivery_attempts (delivery_id, outcome, http_status, provider_code, detail, failure,
                                note)
 SELECT u.id, u.outcome::attemptoutcome, u.http_status, left(u.code, 40), u.detail, u.failure,
        left(u.note, 200)
 FROM u JOIN moved ON moved.id = u.id
-WHERE u.outcome IS NOT NULL
-"""
+WHERE u.outcome IS NOT NULL"""
+
+FINISH = f"WITH {_RECORD_OUTCOMES}{_APPEND_ATTEMPTS}"
 """Record many deliveries' outcomes: move each (still `sending`) to its state, append an attempt
 row for each that called a provider."""
+
+FINISH_AND_NEXT_DUE = f"""
+WITH {_RECORD_OUTCOMES}, appended AS ({_APPEND_ATTEMPTS}
+    RETURNING 1
+)
+SELECT min(due) FROM (
+    SELECT CASE WHEN state = 'sending' THEN lease_until
+                ELSE coalesce(not_before, statement_timestamp()) END AS due
+    FROM deliveries
+    WHERE message_id = $18 AND state IN ('queued', 'sending') AND id NOT IN (SELECT id FROM moved)
+    UNION ALL
+    SELECT coalesce(u.not_before, statement_timestamp())
+    FROM u JOIN moved ON moved.id = u.id
+    WHERE moved.message_id = $18 AND u.state = 'queued'
+) AS pending
+"""  # noqa: S608 - built from constants only
+"""`FINISH`, then when the earliest unsettled delivery of message $18 is due, in one round trip.
+The statement sees deliveries as they were before it moved them, so those it moved count with
+their new state; rows an earlier statement of the transaction wrote (a fallback) are seen."""
 
 NEXT_DUE = """
 SELECT min(CASE WHEN state = 'sending' THEN lease_until ELSE coalesce(not_before, statement_timestamp()) END)
@@ -182,10 +216,43 @@ async def claim_digest(
     return [Claimed.from_row(r) for r in rows]
 
 
+async def claim_with_message(
+    conn: asyncpg.Connection, message_id: uuid.UUID, lease: float
+) -> tuple[dict[str, Any], list[Claimed]] | None:
+    """The message's columns and the deliveries claimed as `claim_due` does; None when there is
+    no such message."""
+    rows = await conn.fetch(CLAIM_WITH_MESSAGE, message_id, lease)
+    if not rows:
+        return None
+    message = {"id": message_id, **{name: rows[0][name] for name in MESSAGE_COLUMNS}}
+    fields = Claimed.__slots__
+    claimed = [
+        Claimed(**{**{f: r[f] for f in fields}, "channel": Channel(r["channel"])})
+        for r in rows
+        if r["id"] is not None
+    ]
+    return message, claimed
+
+
 async def finish(conn: asyncpg.Connection, outcomes: Sequence[Outcome]) -> None:
     """Record `outcomes` in one statement."""
+    if outcomes:
+        await conn.execute(FINISH, *_columns(outcomes))
+
+
+async def finish_and_next_due(
+    conn: asyncpg.Connection, message_id: uuid.UUID, outcomes: Sequence[Outcome]
+) -> datetime | None:
+    """Record `outcomes` and return when the earliest unsettled delivery of the message is due
+    (None when all are settled), in one statement."""
     if not outcomes:
-        return
+        return await next_due(conn, message_id)
+    due: datetime | None = await conn.fetchval(FINISH_AND_NEXT_DUE, *_columns(outcomes), message_id)
+    return due
+
+
+def _columns(outcomes: Sequence[Outcome]) -> list[list[Any]]:
+    """The outcomes as FINISH's seventeen parallel arrays."""
     columns: list[list[Any]] = [[] for _ in range(17)]
     for o in outcomes:
         values = (
@@ -209,7 +276,7 @@ async def finish(conn: asyncpg.Connection, outcomes: Sequence[Outcome]) -> None:
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
-    await conn.execute(FINISH, *columns)
+    return columns
 
 
 async def stranded(

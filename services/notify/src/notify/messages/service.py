@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify.channels.routing import Router
-from notify.messages import repository
 from notify.messages.addresses import display_address
 from notify.messages.models import DeliveryState
 from notify.messages.recipients import preferences_of
@@ -19,6 +20,40 @@ from pingan_shared.contracts.messages import Channel, Recipient, SendMessage
 from pingan_shared.db import driver_connection
 
 NO_ROUTE = "no_route: no configured channel reaches this recipient"
+
+DELIVERY_COLUMNS = (
+    "id",
+    "recipient_index",
+    "recipient_name",
+    "channel",
+    "address",
+    "target",
+    "state",
+    "last_error",
+)
+RECORD = """
+WITH m AS (
+    INSERT INTO messages (id, message_key, template, params, priority, source, dedupe_key,
+                          send_at, recipients, channels)
+    VALUES ($1, $2, $3, $4::jsonb, $5::priority, $6, $7, $8, $9::jsonb, $10::varchar[])
+    ON CONFLICT (message_key) DO NOTHING
+    RETURNING id
+), d AS (
+    INSERT INTO deliveries (id, message_id, recipient_index, recipient_name, channel, address,
+                            target, state, last_error)
+    SELECT r.id, m.id, r.recipient_index, r.recipient_name, r.channel::channel, r.address,
+           r.target, r.state::deliverystate, r.last_error
+    FROM m, unnest($11::uuid[], $12::int[], $13::text[], $14::text[], $15::text[], $16::text[],
+                   $17::text[], $18::text[])
+         AS r(id, recipient_index, recipient_name, channel, address, target, state, last_error)
+)
+SELECT EXISTS (SELECT 1 FROM m) AS created, e.id, e.send_at
+FROM (SELECT 1) AS one LEFT JOIN messages AS e ON e.message_key = $2
+"""
+"""The message and its deliveries in one round trip; when the key exists already, nothing is
+written and the existing message's id and `send_at` come back instead."""
+
+EXISTING = "SELECT id, send_at FROM messages WHERE message_key = $1"
 
 
 async def record_message(
@@ -33,46 +68,46 @@ async def record_message(
     could add a second delivery on another channel, which would send it twice.
     """
     check_message(message.template, message.params)
-    message_id = await repository.insert_message(
-        session,
-        {
-            "id": uuid.uuid4(),
-            "message_key": message.message_key,
-            "template": message.template,
-            "params": message.params,
-            "priority": message.priority,
-            "source": message.source,
-            "dedupe_key": message.dedupe_key,
-            "send_at": message.send_at,
-            "recipients": [r.model_dump(exclude_none=True) for r in message.recipients],
-            "channels": [c.value for c in message.channels],
-        },
-    )
-    if message_id is None:
-        existing = await repository.find_message(session, message.message_key)
-        assert existing is not None  # the insert conflicted on this key
-        return existing.id, False, existing.send_at
-    orders = await preferred_orders(session, message)
-    await repository.insert_deliveries(
-        session,
-        [
-            _delivery_row(message_id, index, recipient, orders.get(index, message.channels), router)
-            for index, recipient in enumerate(message.recipients)
-        ],
-    )
-    return message_id, True, message.send_at
-
-
-async def preferred_orders(session: AsyncSession, message: SendMessage) -> dict[int, list[Channel]]:
-    """The channel order each recipient with preferences chose, by recipient index."""
     conn = await driver_connection(session)
+    message_id = uuid.uuid4()
+    orders = await preferred_orders(conn, message)
+    rows = [
+        _delivery_row(index, recipient, orders.get(index, message.channels), router)
+        for index, recipient in enumerate(message.recipients)
+    ]
+    found = await conn.fetchrow(
+        RECORD,
+        message_id,
+        message.message_key,
+        message.template,
+        json.dumps(message.params),
+        message.priority.value,
+        message.source,
+        message.dedupe_key,
+        message.send_at,
+        json.dumps([r.model_dump(exclude_none=True) for r in message.recipients]),
+        [c.value for c in message.channels],
+        *([row[name] for row in rows] for name in DELIVERY_COLUMNS),
+    )
+    if found["created"]:
+        return message_id, True, message.send_at
+    if found["id"] is None:  # inserted by a transaction that committed after this one began
+        found = await conn.fetchrow(EXISTING, message.message_key)
+    existing: uuid.UUID = found["id"]
+    send_at: datetime | None = found["send_at"]
+    return existing, False, send_at
+
+
+async def preferred_orders(
+    conn: asyncpg.Connection, message: SendMessage
+) -> dict[int, list[Channel]]:
+    """The channel order each recipient with preferences chose, by recipient index."""
     dumped = [r.model_dump(exclude_none=True) for r in message.recipients]
     prefs = await preferences_of(conn, dumped, range(len(dumped)))
     return {i: p.channels for i, p in prefs.items() if p.channels}
 
 
 def _delivery_row(
-    message_id: uuid.UUID,
     index: int,
     recipient: Recipient,
     channels: Sequence[Channel],
@@ -80,7 +115,6 @@ def _delivery_row(
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": uuid.uuid4(),
-        "message_id": message_id,
         "recipient_index": index,
         "recipient_name": recipient.name,
     }
