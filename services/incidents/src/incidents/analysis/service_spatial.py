@@ -45,9 +45,11 @@ def cell_counts(
 ) -> None:
     """Add a batch's incidents of one period to `into`, per H3 cell: each snapped position's
     cell looked up once."""
-    for lat, lon, n in zip(snapped.lat, snapped.lon, snapped.counts[:, period], strict=True):
+    # Plain floats and ints: numpy scalars one by one cost more than the lookups.
+    columns = (snapped.lat.tolist(), snapped.lon.tolist(), snapped.counts[:, period].tolist())
+    for lat, lon, n in zip(*columns, strict=True):
         if n:
-            into[h3.latlng_to_cell(float(lat), float(lon), resolution)] += int(n)
+            into[h3.latlng_to_cell(lat, lon, resolution)] += n
 
 
 def _cell_out(spot: HotSpotCell) -> HotSpotCellOut:
