@@ -179,3 +179,18 @@ async def test_readers_see_their_part_after_publication(client: httpx.AsyncClien
     missing = await client.get(f"/v1/rounds/{world.round_id}/bulletins/7", headers=ADMIN)
     assert missing.status_code == 404
     assert uuid.UUID(bulletin["id"])
+
+
+async def test_publish_with_an_idempotency_key_answers_a_retry_with_the_first_bulletin(
+    client: httpx.AsyncClient,
+) -> None:
+    world = await build_world(client)
+    url = f"/v1/rounds/{world.round_id}/publish"
+    headers = {**ADMIN, "Idempotency-Key": "publish-2026"}
+    first = await client.post(url, json={"note": "通报"}, headers=headers)
+    again = await client.post(url, json={"note": "通报"}, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.json()["id"] == first.json()["id"]
+    other = await client.post(url, json={"note": "另一份"}, headers=headers)
+    assert other.status_code == 422
+    assert other.json()["type"].endswith("/idempotency-key-reused")

@@ -79,9 +79,9 @@ def test_confirmed_findings_deduct_and_unfixed_ones_double() -> None:
     result = score_unit(RULES, unit(findings=findings))
     f1 = result.indicators["F1"]
     assert (f1["deduction"], f1["points"]) == (6.0, 4.0)
-    assert [f["id"] for f in f1["findings"]] == ["f1", "f2"]
+    assert (f1["findings"], f1["faults"]) == (["f1", "f2"], 3)
     assert result.indicators["N1"]["deduction"] == 2.0
-    assert result.indicators["N1"]["findings"][0]["unfixed"] is True
+    assert result.indicators["N1"]["unfixed"] == ["f4"]
     assert result.total == D(92)  # 100 − 6 − 2
 
 
@@ -89,7 +89,7 @@ def test_stop_at_zero_and_its_exception() -> None:
     findings = [FindingFact("f1", "F1", 7), FindingFact("f2", "F2", 4)]
     result = score_unit(RULES, unit(findings=findings))
     assert result.indicators["F1"]["deduction"] == 10.0  # 14 stopped at its 10 points
-    assert result.indicators["F1"]["stopped_at_zero"] is True
+    assert result.indicators["F1"]["points"] == 0.0
     assert result.indicators["F2"]["deduction"] == 12.0  # may pass its 10 points
     assert result.blocks["A"] == 18.0  # 40 − 10 − 12
     assert result.total == D(78)
@@ -126,7 +126,8 @@ def test_patrol_hours_short_by_a_fraction() -> None:
 def test_manual_deductions_add_up() -> None:
     manual = [ManualFact("m1", "M1", D("2.5")), ManualFact("m2", "F1", D(5))]  # F1 is not manual
     result = score_unit(RULES, unit(manual=manual))
-    assert result.indicators["M1"]["manual_scores"] == [{"id": "m1", "deduction": 2.5}]
+    assert result.indicators["M1"]["manual_scores"] == ["m1"]
+    assert result.indicators["M1"]["deduction"] == 2.5
     assert "F1" not in result.indicators
     assert result.total == D("97.5")
 

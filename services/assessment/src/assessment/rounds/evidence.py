@@ -55,23 +55,30 @@ WHERE area_code LIKE $1 || '%' AND kind::text = ANY($2::text[])
 ORDER BY area_code, name
 """
 FINDINGS_SQL = """
-SELECT f.id, i.unit_id, f.indicator_id, f.faults, f.confirmed_by IS NOT NULL AS confirmed,
+SELECT i.unit_id::text, f.indicator_id::text, f.id::text, f.faults,
+       f.confirmed_by IS NOT NULL AS confirmed,
        coalesce(r.status = 'unfixed', false) AS unfixed
 FROM findings f
 JOIN inspections i ON i.id = f.inspection_id
 LEFT JOIN rectifications r ON r.finding_id = f.id
 WHERE i.round_id = $1 AND i.status = 'submitted'
 """
-MANUAL_SQL = "SELECT id, unit_id, indicator_id, deduction FROM manual_scores WHERE round_id = $1"
-BONUS_SQL = "SELECT id, unit_id, bonus_item_id, points FROM bonus_awards WHERE round_id = $1"
+MANUAL_SQL = """
+SELECT id::text, unit_id::text, indicator_id::text, deduction FROM manual_scores
+WHERE round_id = $1
+"""
+BONUS_SQL = """
+SELECT id::text, unit_id::text, bonus_item_id::text, points FROM bonus_awards WHERE round_id = $1
+"""
 VETOES_SQL = """
-SELECT id, unit_id, veto_condition_id, status FROM vetoes
+SELECT id::text, unit_id::text, veto_condition_id::text, status FROM vetoes
 WHERE round_id = $1 AND status <> 'rejected'
 """
 # A round's own samples, and samples of no round taken inside its period in an area that lies
 # inside the round's area or holds it.
 SURVEYS_SQL = """
-SELECT id, unit_id, area_code, n_asked, n_aware, n_participating FROM survey_samples
+SELECT id::text, unit_id::text, area_code, n_asked, n_aware, n_participating
+FROM survey_samples
 WHERE round_id = $1
    OR (round_id IS NULL AND period_start >= $2 AND period_end <= $3
        AND (area_code LIKE $4 || '%' OR starts_with($4, area_code)))
@@ -97,36 +104,32 @@ async def gather(
     """Every unit's evidence in the round."""
     connection = await driver_connection(session)
     round_id = assessment_round.id
+    # Ids as text: string keys hash once and are what the facts carry anyway.
     evidence = {
-        u.id: UnitEvidence(
-            str(u.id),
-            u.kind,
-            incidents=_incidents(u, figures),
-            patrol=_patrol(u, figures),
+        str(u.id): UnitEvidence(
+            str(u.id), u.kind, incidents=_incidents(u, figures), patrol=_patrol(u, figures)
         )
         for u in units
     }
-    codes = rules.indicator_codes
-    for r in await connection.fetch(FINDINGS_SQL, round_id):
-        unit = evidence.get(r["unit_id"])
-        code = codes.get(r["indicator_id"])
+    codes = {str(k): v for k, v in rules.indicator_codes.items()}
+    for unit_id, indicator_id, *fact in await connection.fetch(FINDINGS_SQL, round_id):
+        unit = evidence.get(unit_id)
+        code = codes.get(indicator_id)
         if unit is not None and code is not None:
-            unit.findings.append(
-                FindingFact(str(r["id"]), code, r["faults"], r["confirmed"], r["unfixed"])
-            )
+            unit.findings.append(FindingFact(fact[0], code, *fact[1:]))
     for r in await connection.fetch(MANUAL_SQL, round_id):
         if (unit := evidence.get(r["unit_id"])) and (code := codes.get(r["indicator_id"])):
-            unit.manual.append(ManualFact(str(r["id"]), code, r["deduction"]))
+            unit.manual.append(ManualFact(r["id"], code, r["deduction"]))
+    bonus_codes = {str(k): v for k, v in rules.bonus_codes.items()}
     for r in await connection.fetch(BONUS_SQL, round_id):
-        if (unit := evidence.get(r["unit_id"])) and (
-            code := rules.bonus_codes.get(r["bonus_item_id"])
-        ):
-            unit.bonuses.append(BonusFact(str(r["id"]), code, r["points"]))
+        if (unit := evidence.get(r["unit_id"])) and (code := bonus_codes.get(r["bonus_item_id"])):
+            unit.bonuses.append(BonusFact(r["id"], code, r["points"]))
+    veto_codes = {str(k): v for k, v in rules.veto_codes.items()}
     for r in await connection.fetch(VETOES_SQL, round_id):
         if (unit := evidence.get(r["unit_id"])) and (
-            code := rules.veto_codes.get(r["veto_condition_id"])
+            code := veto_codes.get(r["veto_condition_id"])
         ):
-            unit.vetoes.append(VetoFact(str(r["id"]), code, r["status"] == "confirmed"))
+            unit.vetoes.append(VetoFact(r["id"], code, r["status"] == "confirmed"))
     if rules.measures("survey"):
         samples = await connection.fetch(
             SURVEYS_SQL,
@@ -136,7 +139,7 @@ async def gather(
             assessment_round.area_code,
         )
         _attach_surveys(evidence, units, samples)
-    return [evidence[u.id] for u in units]
+    return [evidence[str(u.id)] for u in units]
 
 
 def _incidents(unit: RoundUnit, figures: AreaFigures) -> AreaIncidents | None:
@@ -151,7 +154,7 @@ def _patrol(unit: RoundUnit, figures: AreaFigures) -> PatrolHours | None:
 
 def _pool(rows: list[Any], scope: str) -> SurveyFact:
     return SurveyFact(
-        sample_ids=tuple(str(r["id"]) for r in rows),
+        sample_ids=tuple(r["id"] for r in rows),
         n_asked=sum(r["n_asked"] for r in rows),
         n_aware=sum(r["n_aware"] for r in rows),
         n_participating=sum(r["n_participating"] for r in rows),
@@ -160,9 +163,9 @@ def _pool(rows: list[Any], scope: str) -> SurveyFact:
 
 
 def _attach_surveys(
-    evidence: dict[uuid.UUID, UnitEvidence], units: list[RoundUnit], samples: list[Any]
+    evidence: dict[str, UnitEvidence], units: list[RoundUnit], samples: list[Any]
 ) -> None:
-    by_unit: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    by_unit: dict[str, list[Any]] = defaultdict(list)
     by_area: dict[str, list[Any]] = defaultdict(list)
     for sample in samples:
         if sample["unit_id"] is not None:
@@ -171,13 +174,14 @@ def _attach_surveys(
             by_area[sample["area_code"]].append(sample)
     pooled_areas = {code: _pool(rows, f"area:{code}") for code, rows in by_area.items()}
     for unit in units:
-        own = by_unit.get(unit.id)
+        facts = evidence[str(unit.id)]
+        own = by_unit.get(str(unit.id))
         if own:
-            evidence[unit.id].survey = _pool(own, "unit")
+            facts.survey = _pool(own, "unit")
             continue
         # The deepest area holding the unit that was sampled.
         for length in range(len(unit.area_code), 0, -1):
             pooled = pooled_areas.get(unit.area_code[:length])
             if pooled is not None:
-                evidence[unit.id].survey = pooled
+                facts.survey = pooled
                 break

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +51,10 @@ class SchemeRules:
     bonus_items: Mapping[str, Decimal] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class FindingFact:
+class FindingFact(NamedTuple):
     """A finding (检查发现) on an indicator: its faults, whether a second person confirmed it,
-    whether its rectification was found unfixed on re-inspection."""
+    whether its rectification was found unfixed on re-inspection. (Tuples: a round has hundreds
+    of thousands of findings.)"""
 
     id: str
     indicator: str
@@ -63,8 +63,7 @@ class FindingFact:
     unfixed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ManualFact:
+class ManualFact(NamedTuple):
     """A deduction scored by hand (人工评分)."""
 
     id: str
@@ -100,8 +99,7 @@ class PatrolHours:
     hours: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class BonusFact:
+class BonusFact(NamedTuple):
     """A bonus awarded (加分) on a bonus item."""
 
     id: str
@@ -109,8 +107,7 @@ class BonusFact:
     points: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class VetoFact:
+class VetoFact(NamedTuple):
     """A veto (一票否决) on a condition; only a confirmed one fails the unit."""
 
     id: str

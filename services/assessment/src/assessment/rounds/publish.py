@@ -26,7 +26,8 @@ from assessment.rounds.bulletins import bulletin_content, changes
 from assessment.rounds.compute import Prepared, locked_round, score_round, scores_digest
 from assessment.rounds.models import AssessmentRound, Bulletin, RoundStatus, Veto, VetoStatus
 from assessment.rounds.notices import tell_about_bulletin
-from assessment.rounds.schemas import CorrectionIn, PublishIn
+from assessment.rounds.schemas import CorrectionIn, IndividualCommendation, PublishIn
+from assessment.rounds.scores import RankedUnit
 from assessment.rounds.service import award_bonus, round_unit, set_manual_score
 from assessment.rounds.vetoes import decide_veto
 from assessment.schemes.models import Scheme, VetoCondition
@@ -51,16 +52,8 @@ async def publish_round(
             await round_unit(
                 session, principal, assessment_round, prepared.scheme, person.unit_id, field
             )
-    ranked = await score_round(session, assessment_round, prepared)
-    now = datetime.now(UTC)
-    content = bulletin_content(
-        assessment_round,
-        prepared.scheme,
-        ranked,
-        vetoes=await _confirmed_vetoes(session, round_id),
-        individuals=body.individuals,
-        published_at=now,
-        note=body.note,
+    ranked, content, now = await _scored_content(
+        session, assessment_round, prepared, body.individuals, body.note
     )
     bulletin = await _freeze(session, assessment_round, content, principal, None, now)
     reveal = await reveal_round(session, round_id, actor=principal.sub)
@@ -106,16 +99,8 @@ async def correct_round(
     await _apply(session, principal, assessment_round, prepared, body)
     previous = await latest_bulletin(session, round_id)
     assert previous is not None
-    ranked = await score_round(session, assessment_round, prepared)
-    now = datetime.now(UTC)
-    content = bulletin_content(
-        assessment_round,
-        prepared.scheme,
-        ranked,
-        vetoes=await _confirmed_vetoes(session, round_id),
-        individuals=[],
-        published_at=now,
-        note=previous.content.get("note"),
+    ranked, content, now = await _scored_content(
+        session, assessment_round, prepared, [], previous.content.get("note")
     )
     content["commendations"]["individuals"] = previous.content["commendations"]["individuals"]
     content["reason"] = body.reason
@@ -145,6 +130,28 @@ async def correct_round(
         correction=body.reason,
     )
     return bulletin
+
+
+async def _scored_content(
+    session: AsyncSession,
+    assessment_round: AssessmentRound,
+    prepared: Prepared,
+    individuals: Sequence[IndividualCommendation],
+    note: str | None,
+) -> tuple[list[RankedUnit], dict[str, Any], datetime]:
+    """Score the round afresh and build the bulletin's content from it."""
+    ranked = await score_round(session, assessment_round, prepared)
+    now = datetime.now(UTC)
+    content = bulletin_content(
+        assessment_round,
+        prepared.scheme,
+        ranked,
+        vetoes=await _confirmed_vetoes(session, assessment_round.id),
+        individuals=individuals,
+        published_at=now,
+        note=note,
+    )
+    return ranked, content, now
 
 
 async def _apply(

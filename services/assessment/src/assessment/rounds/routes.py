@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.deps import IncidentsDep
 from assessment.rounds import access, service
 from assessment.rounds.access import OfficeDep, ReaderDep
 from assessment.rounds.compute import compute_round, prepare
-from assessment.rounds.models import RoundStatus
+from assessment.rounds.models import Bulletin, RoundStatus
 from assessment.rounds.presenter import present_bulletin
 from assessment.rounds.publish import correct_round, publish_round
 from assessment.rounds.schemas import (
@@ -25,9 +29,14 @@ from assessment.rounds.schemas import (
 )
 from assessment.tables import idempotency_keys
 from pingan_shared.concurrency import set_etag
-from pingan_shared.db import DatabaseDep, SessionDep
+from pingan_shared.db import Database, DatabaseDep, SessionDep, driver_connection
 from pingan_shared.errors import field_error, problem_responses
-from pingan_shared.idempotency import IdempotencyKeyHeader, KeyedCreate
+from pingan_shared.idempotency import (
+    IdempotencyKeyHeader,
+    KeyedCreate,
+    replay_stored,
+    request_hash,
+)
 from pingan_shared.pagination import Page, PageParams, encode_cursor, page_params
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
@@ -162,18 +171,15 @@ async def publish(
     commendations (表彰), deductions carried into the annual assessment, accountability (追责)
     for confirmed vetoes. Units and their leaders are told; sealed covert inspections are
     revealed. Once published, a change is a correction (409 here)."""
+    keyed = Keyed(principal.sub, PUBLISH, idempotency_key, body)
+    if (replayed := await _replayed(database, response, keyed)) is not None:
+        return replayed
     prepared = await prepare(database, incidents, principal, round_id)
-    async with database.session() as session:
-        keyed = KeyedCreate(
-            idempotency_keys, session, principal.sub, PUBLISH, idempotency_key, body
-        )
-        if (replayed := await keyed.replay(response)) is not None:
-            return replayed
-        bulletin = await publish_round(session, principal, round_id, prepared, body)
-        out = present_bulletin(bulletin)
-        response.headers["Location"] = f"/v1/rounds/{round_id}/bulletins/{bulletin.version}"
-        await keyed.record(out, status_code=201)
-    return out
+
+    async def make(session: AsyncSession) -> Bulletin:
+        return await publish_round(session, principal, round_id, prepared, body)
+
+    return await _new_version(database, response, keyed, round_id, make)
 
 
 @router.post(
@@ -196,15 +202,60 @@ async def correct(
     """Apply hand scores, bonus awards and veto decisions to a published round, recompute it and
     publish the next bulletin version with the reason and the units it changed; earlier versions
     stay readable. Units whose result changed, and their leaders, are told."""
+    keyed = Keyed(principal.sub, CORRECT, idempotency_key, body)
+    if (replayed := await _replayed(database, response, keyed)) is not None:
+        return replayed
     prepared = await prepare(database, incidents, principal, round_id, published=True)
+
+    async def make(session: AsyncSession) -> Bulletin:
+        return await correct_round(session, principal, round_id, prepared, body)
+
+    return await _new_version(database, response, keyed, round_id, make)
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """Who asks for which operation under which Idempotency-Key, with what body."""
+
+    principal: str
+    operation: str
+    key: str | None
+    body: BaseModel
+
+
+async def _replayed(database: Database, response: Response, keyed: Keyed) -> Any | None:
+    """The first answer to a retried request, looked up before incidents is asked (and before
+    the round, published by the first request, would refuse it)."""
+    if keyed.key is None:
+        return None
     async with database.session() as session:
-        keyed = KeyedCreate(
-            idempotency_keys, session, principal.sub, CORRECT, idempotency_key, body
+        stored = await idempotency_keys.peek(
+            await driver_connection(session),
+            principal=keyed.principal,
+            operation=keyed.operation,
+            key=keyed.key,
+            body_hash=request_hash(keyed.body),
         )
-        if (replayed := await keyed.replay(response)) is not None:
+    return replay_stored(stored, response) if stored is not None else None
+
+
+async def _new_version(
+    database: Database,
+    response: Response,
+    keyed: Keyed,
+    round_id: uuid.UUID,
+    make: Callable[[AsyncSession], Awaitable[Bulletin]],
+) -> Any:
+    """Make a bulletin version in one transaction with its Idempotency-Key (a retry gets the
+    first answer)."""
+    async with database.session() as session:
+        create = KeyedCreate(
+            idempotency_keys, session, keyed.principal, keyed.operation, keyed.key, keyed.body
+        )
+        if (replayed := await create.replay(response)) is not None:
             return replayed
-        bulletin = await correct_round(session, principal, round_id, prepared, body)
+        bulletin = await make(session)
         out = present_bulletin(bulletin)
         response.headers["Location"] = f"/v1/rounds/{round_id}/bulletins/{bulletin.version}"
-        await keyed.record(out, status_code=201)
+        await create.record(out, status_code=201)
     return out

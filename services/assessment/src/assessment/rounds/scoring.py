@@ -35,61 +35,77 @@ Every rule, in the order it applies:
 9. Ranking (排名, `rank`): within a group (kind and area), by total from the highest; equal
    totals share a rank and the next rank skips (1, 2, 2, 4); vetoed units rank after every unit
    that was not vetoed, by total among themselves.
+
+Arithmetic is in whole hundredths of a point (`assessment.rounds.measures`): exact, and rounded
+half up where a product has more decimals.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from assessment.rounds.facts import (
-    BlockRule,
-    IndicatorRule,
-    SchemeRules,
-    UnitEvidence,
-    UnitResult,
+from assessment.rounds.facts import BlockRule, SchemeRules, UnitEvidence, UnitResult
+from assessment.rounds.measures import (
+    Counted,
+    cents,
+    findings_losses,
+    half_up,
+    manual_losses,
+    measured_loss,
 )
-from assessment.surveys.stats import Verdict, assess_rate
 
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
 MEASURED = ("incidents", "survey", "patrol")  # scored from data for every unit
 
 
 @dataclass(frozen=True, slots=True)
 class KindPlan:
-    """What a scheme asks of one unit kind: its applicable indicators and blocks' points."""
+    """What a scheme asks of one unit kind: its applicable indicators (by measure) and the
+    points its blocks can give, in hundredths."""
 
-    indicators: dict[str, IndicatorRule]
-    measured: tuple[IndicatorRule, ...]
-    block_max: dict[str, Decimal]
+    indicators: dict[str, Counted]
+    by_findings: dict[str, Counted]
+    by_hand: dict[str, Counted]
+    measured: tuple[Counted, ...]
+    block_max: dict[str, int]
+    caps: dict[str, int | None]
     bottom_up: tuple[BlockRule, ...]
-    applicable_max: Decimal
+    applicable_max: int
     not_applicable: list[str]
 
 
 def plan_for(rules: SchemeRules, kind: str) -> KindPlan:
     """The indicators that apply to `kind` and the points its blocks can give."""
-    applicable = {i.code: i for i in rules.indicators if i.kinds is None or kind in i.kinds}
-    block_max: dict[str, Decimal] = defaultdict(Decimal)
-    for indicator in applicable.values():
-        block_max[indicator.block] += indicator.max_points
+    applicable = {
+        i.code: Counted(i, cents(i.max_points), cents(i.per_fault))
+        for i in rules.indicators
+        if i.kinds is None or kind in i.kinds
+    }
+    block_max: dict[str, int] = defaultdict(int)
+    for counted in applicable.values():
+        block_max[counted.rule.block] += counted.max_c
     bottom_up = tuple(reversed(rules.blocks))
     for block in bottom_up:
-        block_max.setdefault(block.code, ZERO)
+        block_max.setdefault(block.code, 0)
         if block.parent is not None:
             block_max[block.parent] += block_max[block.code]
-    top = sum((block_max[b.code] for b in rules.blocks if b.parent is None), ZERO)
+    top = sum(block_max[b.code] for b in rules.blocks if b.parent is None)
     if top == 0:
         raise ValueError(f"no indicator of the scheme applies to {kind}")
+
+    def measure(name: str) -> dict[str, Counted]:
+        return {c: i for c, i in applicable.items() if i.rule.measure == name}
+
     return KindPlan(
         indicators=applicable,
-        measured=tuple(i for i in applicable.values() if i.measure in MEASURED),
+        by_findings=measure("findings"),
+        by_hand=measure("manual"),
+        measured=tuple(i for i in applicable.values() if i.rule.measure in MEASURED),
         block_max=dict(block_max),
+        caps={b.code: cents(b.cap) if b.cap is not None else None for b in rules.blocks},
         bottom_up=bottom_up,
         applicable_max=top,
         not_applicable=[i.code for i in rules.indicators if i.code not in applicable],
@@ -108,50 +124,43 @@ def score_units(rules: SchemeRules, units: Iterable[UnitEvidence]) -> list[UnitR
     return results
 
 
+def _points(hundredths: int) -> Decimal:
+    return Decimal(hundredths).scaleb(-2)
+
+
 def score_unit(rules: SchemeRules, unit: UnitEvidence, plan: KindPlan | None = None) -> UnitResult:
     """One unit's score by the rules in this module's docstring."""
     plan = plan or plan_for(rules, unit.kind)
-    losses: dict[str, Decimal] = {}
-    shown: dict[str, dict[str, Any]] = {}
+    losses = findings_losses(unit, plan.by_findings, cents(rules.unfixed_multiplier))
+    losses.update(manual_losses(unit, plan.by_hand))
     inconclusive: list[str] = []
-    for code, (loss, provenance) in _findings(rules, unit, plan).items():
-        losses[code], shown[code] = loss, provenance
-    for code, (loss, provenance) in _manual(unit, plan).items():
-        losses[code] = losses.get(code, ZERO) + loss
-        shown.setdefault(code, {}).update(provenance)
-    for indicator in plan.measured:
-        loss, provenance, unsure = _measured(indicator, unit)
-        losses[indicator.code], shown[indicator.code] = loss, provenance
+    for counted in plan.measured:
+        loss, provenance, unsure = measured_loss(counted, unit)
+        losses[counted.rule.code] = (loss, provenance)
         if unsure:
-            inconclusive.append(indicator.code)
-    block_loss: dict[str, Decimal] = defaultdict(Decimal)
-    for code, loss in losses.items():
-        indicator = plan.indicators[code]
-        taken = min(loss, indicator.max_points) if indicator.stop_at_zero else loss
-        points = indicator.max_points - taken
-        shown[code].update(
-            measure=indicator.measure,
-            max=float(indicator.max_points),
-            deduction=float(taken),
-            points=float(points),
-        )
-        if taken != loss:
-            shown[code]["stopped_at_zero"] = True  # 扣完为止
-        block_loss[indicator.block] += taken
+            inconclusive.append(counted.rule.code)
+    block_loss: dict[str, int] = defaultdict(int)
+    shown: dict[str, dict[str, Any]] = {}
+    for code, (loss, provenance) in losses.items():
+        counted = plan.indicators[code]
+        taken = min(loss, counted.max_c) if counted.rule.stop_at_zero else loss
+        provenance["deduction"] = taken / 100
+        provenance["points"] = (counted.max_c - taken) / 100
+        shown[code] = provenance
+        block_loss[counted.rule.block] += taken
     blocks: dict[str, float] = {}
-    top_loss = ZERO
+    top_loss = 0
     for block in plan.bottom_up:
-        limit = plan.block_max[block.code]
-        if block.cap is not None:
-            limit = min(limit, block.cap)
-        taken = min(block_loss[block.code], limit)
-        blocks[block.code] = float(plan.block_max[block.code] - taken)
+        most = plan.block_max[block.code]
+        cap = plan.caps[block.code]
+        taken = min(block_loss[block.code], most if cap is None else min(most, cap))
+        blocks[block.code] = (most - taken) / 100
         if block.parent is None:
             top_loss += taken
         else:
             block_loss[block.parent] += taken
     raw = plan.applicable_max - top_loss
-    score = (raw * rules.full_score / plan.applicable_max).quantize(CENT, ROUND_HALF_UP)
+    score = _points(half_up(raw * cents(rules.full_score), plan.applicable_max))
     bonus, bonus_detail = _bonus(rules, unit)
     total = score + bonus
     vetoes = [v.id for v in unit.vetoes if v.confirmed]
@@ -161,8 +170,8 @@ def score_unit(rules: SchemeRules, unit: UnitEvidence, plan: KindPlan | None = N
         kind=unit.kind,
         total=total,
         score=score,
-        raw=raw,
-        applicable_max=plan.applicable_max,
+        raw=_points(raw),
+        applicable_max=_points(plan.applicable_max),
         bonus=bonus,
         rating=rating(rules, total, vetoed=vetoed),
         vetoed=vetoed,
@@ -175,104 +184,18 @@ def score_unit(rules: SchemeRules, unit: UnitEvidence, plan: KindPlan | None = N
     )
 
 
-def _findings(
-    rules: SchemeRules, unit: UnitEvidence, plan: KindPlan
-) -> dict[str, tuple[Decimal, dict[str, Any]]]:
-    out: dict[str, tuple[Decimal, dict[str, Any]]] = {}
-    for finding in unit.findings:
-        indicator = plan.indicators.get(finding.indicator)
-        if not finding.confirmed or indicator is None or indicator.measure != "findings":
-            continue
-        loss = indicator.per_fault * finding.faults
-        if finding.unfixed:
-            loss *= rules.unfixed_multiplier
-        before, provenance = out.get(finding.indicator, (ZERO, {"findings": []}))
-        provenance["findings"].append(
-            {"id": finding.id, "faults": finding.faults, "unfixed": finding.unfixed,
-             "deduction": float(loss)}
-        )  # fmt: skip
-        out[finding.indicator] = (before + loss, provenance)
-    return out
-
-
-def _manual(unit: UnitEvidence, plan: KindPlan) -> dict[str, tuple[Decimal, dict[str, Any]]]:
-    out: dict[str, tuple[Decimal, dict[str, Any]]] = {}
-    for manual in unit.manual:
-        indicator = plan.indicators.get(manual.indicator)
-        if indicator is None or indicator.measure != "manual":
-            continue
-        before, provenance = out.get(manual.indicator, (ZERO, {"manual_scores": []}))
-        provenance["manual_scores"].append({"id": manual.id, "deduction": float(manual.deduction)})
-        out[manual.indicator] = (before + manual.deduction, provenance)
-    return out
-
-
-def _measured(indicator: IndicatorRule, unit: UnitEvidence) -> tuple[Decimal, dict[str, Any], bool]:
-    """(loss, provenance, inconclusive) of an incidents, survey or patrol indicator."""
-    if indicator.measure == "incidents":
-        if unit.incidents is None:
-            raise ValueError(f"no incident counts for unit {unit.unit_id}")
-        counts = {c: unit.incidents.counts.get(c, 0) for c in indicator.categories}
-        count = sum(counts.values())
-        provenance = {"area_code": unit.incidents.area_code, "incidents": counts, "count": count}
-        return indicator.per_fault * count, provenance, False
-    if indicator.measure == "patrol":
-        if unit.patrol is None or indicator.target_hours is None:
-            raise ValueError(f"no patrol hours for unit {unit.unit_id}")
-        short = max(indicator.target_hours - unit.patrol.hours, ZERO)
-        provenance = {
-            "area_code": unit.patrol.area_code,
-            "hours": float(unit.patrol.hours),
-            "target_hours": float(indicator.target_hours),
-        }
-        return (indicator.per_fault * short).quantize(CENT, ROUND_HALF_UP), provenance, False
-    return _survey(indicator, unit)
-
-
-def _survey(indicator: IndicatorRule, unit: UnitEvidence) -> tuple[Decimal, dict[str, Any], bool]:
-    survey = unit.survey
-    n = survey.n_asked if survey else 0
-    k = 0
-    if survey is not None:
-        k = survey.n_aware if indicator.survey == "awareness" else survey.n_participating
-    threshold = indicator.threshold or 0.0
-    verdict = assess_rate(n, k, threshold)
-    estimate = verdict.estimate
-    provenance: dict[str, Any] = {
-        "survey": indicator.survey,
-        "samples": list(survey.sample_ids) if survey else [],
-        "scope": survey.scope if survey else None,
-        "n": n,
-        "k": k,
-        "rate": round(estimate.rate, 4),
-        "interval": [round(estimate.low, 4), round(estimate.high, 4)],
-        "threshold": threshold,
-        "verdict": verdict.verdict.value,
-    }
-    if verdict.verdict is Verdict.inconclusive:
-        provenance["sample_more"] = verdict.sample_more
-        return ZERO, provenance, True
-    if verdict.verdict is Verdict.passed:
-        return ZERO, provenance, False
-    # Percentage points (or part of one) by which even the upper bound misses the threshold.
-    short = math.ceil(round((threshold - estimate.high) * 100, 9))
-    provenance["points_short"] = short
-    return indicator.per_fault * short, provenance, False
-
-
 def _bonus(rules: SchemeRules, unit: UnitEvidence) -> tuple[Decimal, dict[str, Any]]:
     by_item: dict[str, Decimal] = defaultdict(Decimal)
     for award in unit.bonuses:
         by_item[award.item] += award.points
     counted = sum(
-        (min(points, rules.bonus_items.get(item, ZERO)) for item, points in by_item.items()),
-        ZERO,
+        (min(points, rules.bonus_items.get(item, Decimal(0))) for item, points in by_item.items()),
+        Decimal(0),
     )
     bonus = min(counted, rules.bonus_cap)
     detail = {
-        "awards": [{"id": a.id, "item": a.item, "points": float(a.points)} for a in unit.bonuses],
+        "awards": [a.id for a in unit.bonuses],
         "counted": float(counted),
-        "cap": float(rules.bonus_cap),
         "points": float(bonus),
     }
     return bonus, detail
