@@ -1,6 +1,7 @@
 """Breakdown, times and hot spots over 1,000,000 incidents of one town: p50 of several runs of
 each, called in-process (service functions, SQL included) and through HTTP, with the Python heap
-peak of each call (tracemalloc) and the API process's resident memory while it answers.
+peak of each call (tracemalloc) and the API process's resident memory while it answers. The
+baseline, measured in the same run: a plain `count(*)` of the rows the answers read.
 
 A throwaway database gets the migrations, the demo town's areas and a million synthetic incidents
 (bench/incident_list_data.py's COPY loader), then places, occurrence windows and suspects
@@ -31,10 +32,13 @@ import httpx
 from analysis_data import enrich  # bench/, beside this file
 from incident_list import rss, serve
 from incident_list_data import load
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from incidents.analysis import service, service_spatial
-from incidents.analysis.filters import AnalysisFilters, Period
+from incidents.analysis.filters import AnalysisFilters, Period, conditions
+from incidents.analysis.repository import prepare, spanning
+from incidents.analysis.service import comparison_periods
 from incidents.areas.models import Area
 from pingan_shared.testing import RedisServer, free_port, migrated_database
 from pingan_shared.tokens import mint_token
@@ -42,6 +46,7 @@ from pingan_shared.tokens import mint_token
 REPO = Path(__file__).resolve().parents[1]
 MIGRATIONS = REPO / "services/incidents/src/incidents/migrations"
 TOWN = "530128100"
+BASELINE = "baseline: count(*)"
 Call = Callable[[AsyncSession, AnalysisFilters, Area], Awaitable[Any]]
 
 
@@ -64,13 +69,23 @@ def p50(seconds: list[float]) -> float:
     return statistics.median(seconds) * 1000
 
 
+async def baseline(session: AsyncSession, filters: AnalysisFilters, area: Area) -> int:
+    """What any answer must pay: `count(*)` of the incidents it reads (the breakdown's three
+    periods), with the same WHERE and settings, no grouping."""
+    periods = comparison_periods(filters.period)
+    query = select(func.count()).where(*conditions(spanning(filters, periods)))
+    await prepare(session)
+    return int((await session.execute(query)).scalar_one())
+
+
 async def in_process(url: str, filters: AnalysisFilters, runs: int) -> dict[str, tuple[float, int]]:
     """p50 milliseconds and the Python heap peak (bytes, one more run under tracemalloc) of
-    each call, each run in its own session as a request would be."""
+    the baseline and each call, each run in its own session as a request would be."""
     engine = create_async_engine(url)
     figures = {}
+    calls: dict[str, Call] = {BASELINE: baseline} | {k: call for k, (call, _) in CALLS.items()}
     try:
-        for name, (call, _) in CALLS.items():
+        for name, call in calls.items():
             seconds = []
             for _ in range(runs + 1):  # the first run warms caches and is not counted
                 async with AsyncSession(engine) as session:
@@ -172,6 +187,8 @@ async def main(rows: int, runs: int) -> int:
                     http = await over_http(base, pid, filters, runs)
                 print(f"\n{label}")
                 print(f"{'':<20}{'in-process':>12}{'heap peak':>12}{'HTTP':>12}  API memory")
+                ms, heap = local[BASELINE]
+                print(f"{BASELINE:<20}{ms:>9.0f} ms{mib(heap):>12}")
                 for name in CALLS:
                     ms, heap = local[name]
                     http_ms, before, peak = http[name]
