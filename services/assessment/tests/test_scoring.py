@@ -67,6 +67,7 @@ def test_a_clean_unit_keeps_every_point() -> None:
     assert result.indicators["I1"]["incidents"] == {"theft": 0, "fraud": 0}
     assert result.indicators["S1"]["verdict"] == "pass"
     assert "F1" not in result.indicators  # untouched: full points
+    assert "F1" not in result.findings
 
 
 def test_confirmed_findings_deduct_and_unfixed_ones_double() -> None:
@@ -77,20 +78,19 @@ def test_confirmed_findings_deduct_and_unfixed_ones_double() -> None:
         FindingFact("f4", "N1", 1, unfixed=True),  # 1 × 1 × 2
     ]
     result = score_unit(RULES, unit(findings=findings))
-    f1 = result.indicators["F1"]
-    assert (f1["deduction"], f1["points"]) == (6.0, 4.0)
+    f1 = result.indicator("F1")
+    assert f1["deduction"] == 6.0
     assert (f1["findings"], f1["faults"]) == (["f1", "f2"], 3)
-    assert result.indicators["N1"]["deduction"] == 2.0
-    assert result.indicators["N1"]["unfixed"] == ["f4"]
+    assert result.indicator("N1")["deduction"] == 2.0
+    assert result.indicator("N1")["unfixed"] == ["f4"]
     assert result.total == D(92)  # 100 − 6 − 2
 
 
 def test_stop_at_zero_and_its_exception() -> None:
     findings = [FindingFact("f1", "F1", 7), FindingFact("f2", "F2", 4)]
     result = score_unit(RULES, unit(findings=findings))
-    assert result.indicators["F1"]["deduction"] == 10.0  # 14 stopped at its 10 points
-    assert result.indicators["F1"]["points"] == 0.0
-    assert result.indicators["F2"]["deduction"] == 12.0  # may pass its 10 points
+    assert result.indicator("F1")["deduction"] == 10.0  # 14 stopped at its 10 points
+    assert result.indicator("F2")["deduction"] == 12.0  # may pass its 10 points
     assert result.blocks["A"] == 18.0  # 40 − 10 − 12
     assert result.total == D(78)
     assert result.rating == "合格"
@@ -128,7 +128,7 @@ def test_manual_deductions_add_up() -> None:
     result = score_unit(RULES, unit(manual=manual))
     assert result.indicators["M1"]["manual_scores"] == ["m1"]
     assert result.indicators["M1"]["deduction"] == 2.5
-    assert "F1" not in result.indicators
+    assert "F1" not in result.findings
     assert result.total == D("97.5")
 
 

@@ -3,7 +3,7 @@ unit's evidence in, the unit's score with the provenance of every number out."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -130,10 +130,20 @@ class UnitEvidence:
     vetoes: list[VetoFact] = field(default_factory=list)
 
 
+def readable_findings(compact: Mapping[str, Sequence[Any]]) -> dict[str, dict[str, Any]]:
+    """Findings provenance as stored, [deduction, faults, finding ids, ids found unfixed], spelt
+    out: {"deduction", "faults", "findings", "unfixed"}."""
+    return {
+        code: {"deduction": d, "faults": n, "findings": ids, **({"unfixed": u} if u else {})}
+        for code, (d, n, ids, u) in compact.items()
+    }
+
+
 @dataclass(slots=True)
 class UnitResult:
-    """A unit's score. `indicators` holds, by code, every indicator that lost points or was
-    measured from data, with its provenance; an indicator not listed kept its full points."""
+    """A unit's score with the provenance of every deduction: `findings` by indicator code (in
+    the compact form of `readable_findings`), `indicators` for the other measures (and every
+    indicator measured from data); an indicator in neither kept its full points."""
 
     unit_id: str
     kind: str
@@ -146,10 +156,17 @@ class UnitResult:
     vetoed: bool
     blocks: dict[str, float]
     indicators: dict[str, dict[str, Any]]
+    findings: dict[str, list[Any]]
     not_applicable: list[str]
     inconclusive: list[str]
     bonus_detail: dict[str, Any]
     vetoes: list[str]
+
+    def indicator(self, code: str) -> dict[str, Any]:
+        """One indicator's provenance, spelt out."""
+        if code in self.findings:
+            return readable_findings({code: self.findings[code]})[code]
+        return self.indicators[code]
 
     def details(self) -> dict[str, Any]:
         """The provenance as stored with the score (JSON)."""
@@ -159,6 +176,7 @@ class UnitResult:
             "applicable_max": float(self.applicable_max),
             "blocks": self.blocks,
             "indicators": self.indicators,
+            "findings": self.findings,
             "not_applicable": self.not_applicable,
             "inconclusive": self.inconclusive,
             "bonus": self.bonus_detail,

@@ -39,9 +39,9 @@ class Counted:
 
 def findings_losses(
     unit: UnitEvidence, counted: dict[str, Counted], multiplier_c: int
-) -> dict[str, tuple[int, dict[str, Any]]]:
-    """Per findings indicator: per_fault × faults of confirmed findings, unfixed ones
-    `multiplier` times; the finding ids as provenance."""
+) -> dict[str, tuple[int, int, list[str], list[str]]]:
+    """Per findings indicator: (loss, faults, finding ids, ids of those found unfixed): per_fault
+    × faults of confirmed findings, unfixed ones `multiplier` times."""
     # Faults are tallied per indicator first: one product per indicator, not per finding.
     tally: dict[str, tuple[list[int], list[str], list[str]]] = {}
     for finding in unit.findings:
@@ -58,15 +58,13 @@ def findings_losses(
             entry[2].append(finding.id)
         else:
             entry[0][0] += finding.faults
-    out: dict[str, tuple[int, dict[str, Any]]] = {}
+    out: dict[str, tuple[int, int, list[str], list[str]]] = {}
     for code, ((faults, unfixed), ids, unfixed_ids) in tally.items():
         per_fault = counted[code].per_fault_c
         loss = per_fault * faults
-        provenance: dict[str, Any] = {"findings": ids, "faults": faults + unfixed}
         if unfixed:
-            loss += half_up(per_fault * unfixed * multiplier_c, 100)
-            provenance["unfixed"] = unfixed_ids  # 整改不到位
-        out[code] = (loss, provenance)
+            loss += half_up(per_fault * unfixed * multiplier_c, 100)  # 整改不到位
+        out[code] = (loss, faults + unfixed, ids, unfixed_ids)
     return out
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from assessment.rounds import access
+from assessment.rounds.facts import readable_findings
 from assessment.rounds.models import AssessmentRound, Bulletin
 from assessment.rounds.presenter import present_bulletin
 from assessment.rounds.schemas import BulletinOut, UnitScoreOut
@@ -59,7 +60,11 @@ async def readable_scores(
 
 
 def score_out(row: dict[str, Any]) -> UnitScoreOut:
-    """A ranking row as the API shows it."""
+    """A ranking row as the API shows it (findings provenance spelt out per indicator)."""
+    details = row.get("details")
+    if details is not None:
+        indicators = details.setdefault("indicators", {})
+        indicators.update(readable_findings(details.pop("findings", {})))
     return UnitScoreOut(
         unit_id=row["unit_id"],
         unit_name=row["name"],
@@ -72,7 +77,7 @@ def score_out(row: dict[str, Any]) -> UnitScoreOut:
         vetoed=row["vetoed"],
         rank=row["rank"],
         rank_in_round=row["rank_in_round"],
-        details=row.get("details"),
+        details=details,
     )
 
 

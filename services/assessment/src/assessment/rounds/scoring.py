@@ -131,21 +131,29 @@ def _points(hundredths: int) -> Decimal:
 def score_unit(rules: SchemeRules, unit: UnitEvidence, plan: KindPlan | None = None) -> UnitResult:
     """One unit's score by the rules in this module's docstring."""
     plan = plan or plan_for(rules, unit.kind)
-    losses = findings_losses(unit, plan.by_findings, cents(rules.unfixed_multiplier))
-    losses.update(manual_losses(unit, plan.by_hand))
+    block_loss: dict[str, int] = defaultdict(int)
+    # Findings provenance is kept compact (a round holds hundreds of thousands of ids):
+    # [deduction, faults, finding ids, ids found unfixed]; `readable_findings` spells it out.
+    findings: dict[str, list[Any]] = {}
+    multiplier = cents(rules.unfixed_multiplier)
+    for code, (loss, faults, ids, unfixed) in findings_losses(
+        unit, plan.by_findings, multiplier
+    ).items():
+        taken = _taken(plan.indicators[code], loss)
+        findings[code] = [taken / 100, faults, ids, unfixed]
+        block_loss[plan.indicators[code].rule.block] += taken
+    losses = manual_losses(unit, plan.by_hand)
     inconclusive: list[str] = []
     for counted in plan.measured:
         loss, provenance, unsure = measured_loss(counted, unit)
         losses[counted.rule.code] = (loss, provenance)
         if unsure:
             inconclusive.append(counted.rule.code)
-    block_loss: dict[str, int] = defaultdict(int)
     shown: dict[str, dict[str, Any]] = {}
     for code, (loss, provenance) in losses.items():
         counted = plan.indicators[code]
-        taken = min(loss, counted.max_c) if counted.rule.stop_at_zero else loss
+        taken = _taken(counted, loss)
         provenance["deduction"] = taken / 100
-        provenance["points"] = (counted.max_c - taken) / 100
         shown[code] = provenance
         block_loss[counted.rule.block] += taken
     blocks: dict[str, float] = {}
@@ -177,11 +185,17 @@ def score_unit(rules: SchemeRules, unit: UnitEvidence, plan: KindPlan | None = N
         vetoed=vetoed,
         blocks=blocks,
         indicators=shown,
+        findings=findings,
         not_applicable=plan.not_applicable,
         inconclusive=inconclusive,
         bonus_detail=bonus_detail,
         vetoes=vetoes,
     )
+
+
+def _taken(counted: Counted, loss: int) -> int:
+    """What an indicator loses: at most its points (扣完为止) unless its rule says otherwise."""
+    return min(loss, counted.max_c) if counted.rule.stop_at_zero else loss
 
 
 def _bonus(rules: SchemeRules, unit: UnitEvidence) -> tuple[Decimal, dict[str, Any]]:
