@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -22,7 +23,7 @@ import httpx
 
 import assessment
 from assessment.clients.incidents import IncidentsClient
-from assessment.rounds.compute import compute_round, locked_round, prepare
+from assessment.rounds.compute import compute_round, locked_round, paused_gc, prepare
 from assessment.rounds.evidence import gather
 from assessment.rounds.scores import RankedUnit, ranking_level, replace_scores
 from assessment.rounds.scoring import rank, score_units
@@ -39,6 +40,11 @@ MIGRATIONS = Path(assessment.__file__).parent / "migrations"
 
 async def steps(database: Database, incidents: IncidentsClient, round_id: uuid.UUID) -> None:
     """One computation, timed step by step (rolled back)."""
+    with paused_gc():
+        await _steps(database, incidents, round_id)
+
+
+async def _steps(database: Database, incidents: IncidentsClient, round_id: uuid.UUID) -> None:
     marks = [("start", time.perf_counter())]
     prepared = await prepare(database, incidents, OFFICE, round_id)
     marks.append(("read scheme and units", time.perf_counter()))
@@ -71,6 +77,7 @@ async def steps(database: Database, incidents: IncidentsClient, round_id: uuid.U
 
 
 async def main(units: int, findings: int, runs: int) -> None:
+    print(f"load average before: {' '.join(str(x) for x in os.getloadavg())}")
     async with migrated_database("assessmentbench", MIGRATIONS) as url:
         started = time.perf_counter()
         loaded = await load(url, units, findings)

@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment.inspections.checks import round_not_published
 from assessment.rounds import repository
 from assessment.rounds.models import AssessmentRound, RoundStatus
 from assessment.schemes.models import Scheme
@@ -27,6 +28,9 @@ READERS = (Role.admin, Role.leader, Role.inspector, Role.unit, Role.service)
 SCORERS = (Role.admin, Role.inspector)
 PROPOSERS = (Role.admin, Role.leader, Role.inspector)
 INCIDENT_PROPOSERS = (Role.admin, Role.service)
+
+# A change to a published round is refused (409): after the bulletin, only corrections.
+not_published = round_not_published
 
 OfficeDep = Annotated[Principal, Depends(require_roles(Role.admin))]
 ReaderDep = Annotated[Principal, Depends(require_roles(*READERS))]
@@ -76,13 +80,3 @@ def only_unit(principal: Principal) -> uuid.UUID | None:
     if not reads_only_own_unit(principal):
         return None
     return own_unit_id(principal) or uuid.UUID(int=0)
-
-
-def not_published(assessment_round: AssessmentRound) -> None:
-    """Refuse a change to a published round (409): after the bulletin, only corrections."""
-    if assessment_round.status == RoundStatus.published:
-        raise ProblemError(
-            409,
-            "round-published",
-            "the round is published: a change needs a correction with a reason",
-        )

@@ -5,11 +5,11 @@ A ranking is ordered by kind, ranking area, rank and unit id: the order a bullet
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from pingan_shared.db import Database, driver_connection
 
 # Area code lengths of the levels (province, prefecture, county, town, community, grid).
 LEVELS = (2, 4, 6, 9, 12, 15)
+COPY_CHUNK = 1000
 COLUMNS = ("id", "round_id", "unit_id", "total", "bonus", "rating", "vetoed", "rank", "details")
 RANKING_SQL = """
 SELECT s.unit_id, u.name, u.kind::text AS kind, u.area_code, s.total, s.bonus, s.rating,
@@ -65,24 +66,39 @@ class RankedUnit:
 async def replace_scores(
     session: AsyncSession, round_id: uuid.UUID, ranked: Sequence[RankedUnit]
 ) -> None:
-    """The round's scores, replaced as a whole."""
+    """The round's scores, replaced as a whole.
+
+    Written by COPY in chunks: while PostgreSQL takes in one chunk (parsing its JSON), the next
+    one is encoded here, so the two processes work side by side.
+    """
     connection = await driver_connection(session)
     await connection.execute("DELETE FROM unit_scores WHERE round_id = $1", round_id)
-    records = [
-        (
-            uuid.uuid4(),
-            round_id,
-            r.unit.id,
-            r.result.total,
-            r.result.bonus,
-            r.result.rating,
-            r.result.vetoed,
-            r.rank,
-            json.dumps(r.details(), ensure_ascii=False, separators=(",", ":")),
+    pending: asyncio.Future[str] | None = None
+    for start in range(0, len(ranked), COPY_CHUNK):
+        records = [_record(round_id, r) for r in ranked[start : start + COPY_CHUNK]]
+        if pending is not None:
+            await pending
+        pending = asyncio.ensure_future(
+            connection.copy_records_to_table("unit_scores", records=records, columns=COLUMNS)
         )
-        for r in ranked
-    ]
-    await connection.copy_records_to_table("unit_scores", records=records, columns=COLUMNS)
+        await asyncio.sleep(0)  # let the copy start sending before the next chunk is encoded
+    if pending is not None:
+        await pending
+
+
+def _record(round_id: uuid.UUID, r: RankedUnit) -> tuple[Any, ...]:
+    details = json.dumps(r.details(), ensure_ascii=False, separators=(",", ":"))
+    return (
+        uuid.uuid4(),
+        round_id,
+        r.unit.id,
+        r.result.total,
+        r.result.bonus,
+        r.result.rating,
+        r.result.vetoed,
+        r.rank,
+        details,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +161,3 @@ async def ranking_batches(
         if len(rows) < batch:
             return
         after = ranking_key(rows[-1])
-
-
-def as_decimal(value: Any) -> Decimal:
-    """A stored number as a Decimal."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
