@@ -168,7 +168,14 @@ async def wait_sent(dsn: str, expected: int, patience: float = 60.0) -> float:
                 last, moved = sent, time.monotonic()
             elif time.monotonic() - moved > patience:
                 states = await conn.fetch("SELECT state, count(*) FROM deliveries GROUP BY 1")
-                raise RuntimeError(f"stuck at {sent}/{expected}: {[tuple(r) for r in states]}")
+                failed = await conn.fetch(
+                    "SELECT provider_code, detail, count(*) FROM delivery_attempts"
+                    " WHERE outcome <> 'sent' GROUP BY 1, 2"
+                )
+                raise RuntimeError(
+                    f"stuck at {sent}/{expected}: {[tuple(r) for r in states]}; "
+                    f"failed attempts by code: {[tuple(r) for r in failed]}"
+                )
             await asyncio.sleep(0.05)
     finally:
         await conn.close()
