@@ -77,11 +77,12 @@ async def locked_round(session: AsyncSession, round_id: uuid.UUID) -> Assessment
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Hold the cyclic garbage collector while a round is scored.
+    """Hold the cyclic garbage collector while a round is computed, published or corrected.
 
     Gathering and scoring allocate hundreds of thousands of small tuples, lists and dicts (none
-    in reference cycles); each allocation burst would trigger full collections over all of them,
-    which more than doubled the time. Collection resumes, and catches up, right after.
+    in reference cycles); each allocation burst would trigger collections over all of them,
+    which more than doubled the time. Wrapped around a whole computation, whose objects are
+    freed by reference counting when it returns, the collector resumes with little to do.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -95,9 +96,9 @@ def paused_gc() -> Iterator[None]:
 async def score_round(
     session: AsyncSession, assessment_round: AssessmentRound, prepared: Prepared
 ) -> list[RankedUnit]:
-    """Score and rank every unit of the round, and store the scores in place of the last ones."""
-    with paused_gc():
-        ranked = await _score_and_store(session, assessment_round, prepared)
+    """Score and rank every unit of the round, and store the scores in place of the last ones
+    (run under `paused_gc`)."""
+    ranked = await _score_and_store(session, assessment_round, prepared)
     assessment_round.computed_at = datetime.now(UTC)
     assessment_round.version += 1
     if assessment_round.status == RoundStatus.open:
@@ -161,6 +162,13 @@ async def compute_round(
     database: Database, incidents: IncidentsClient, principal: Principal, round_id: uuid.UUID
 ) -> tuple[AssessmentRound, Scheme, Counts]:
     """Compute a round that is not published yet; audited with a digest of the scores."""
+    with paused_gc():
+        return await _compute_round(database, incidents, principal, round_id)
+
+
+async def _compute_round(
+    database: Database, incidents: IncidentsClient, principal: Principal, round_id: uuid.UUID
+) -> tuple[AssessmentRound, Scheme, Counts]:
     prepared = await prepare(database, incidents, principal, round_id)
     async with database.session() as session:
         assessment_round = await locked_round(session, round_id)

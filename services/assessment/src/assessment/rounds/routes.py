@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment.deps import IncidentsDep
 from assessment.rounds import access, service
 from assessment.rounds.access import OfficeDep, ReaderDep
-from assessment.rounds.compute import compute_round, prepare
+from assessment.rounds.compute import compute_round, paused_gc, prepare
 from assessment.rounds.models import Bulletin, RoundStatus
 from assessment.rounds.presenter import present_bulletin
 from assessment.rounds.publish import correct_round, publish_round
@@ -254,7 +254,8 @@ async def _new_version(
         )
         if (replayed := await create.replay(response)) is not None:
             return replayed
-        bulletin = await make(session)
+        with paused_gc():
+            bulletin = await make(session)
         out = present_bulletin(bulletin)
         response.headers["Location"] = f"/v1/rounds/{round_id}/bulletins/{bulletin.version}"
         await create.record(out, status_code=201)

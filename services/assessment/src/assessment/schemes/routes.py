@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Response
 
 from assessment.schemes import service
+from assessment.schemes.examples import INSTITUTION
 from assessment.schemes.presenter import present_summary, scheme_etag
 from assessment.schemes.schemas import (
     SchemeCreate,
@@ -50,7 +51,10 @@ def _answer(response: Response, out: SchemeOut) -> SchemeOut:
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_scheme(
-    body: SchemeCreate,
+    body: Annotated[
+        SchemeCreate,
+        Body(openapi_examples={"平安单位": {"summary": "100分", "value": INSTITUTION}}),
+    ],
     session: SessionDep,
     principal: SchemeWriterDep,
     response: Response,

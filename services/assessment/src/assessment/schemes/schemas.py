@@ -152,9 +152,7 @@ class SchemeIn(BaseModel):
 class SchemeCreate(SchemeIn):
     """A new scheme (version 1) under a code of its own."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"code": "pingan-danwei", "...": "..."}]}
-    )
+    model_config = ConfigDict(extra="forbid")
 
     code: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$")] = Field(
         description="The scheme's code, shared by its versions"
