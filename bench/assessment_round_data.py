@@ -35,7 +35,8 @@ def bench_scheme() -> SchemeCreate:
         indicators = []
         for i in range(10):
             code = f"{letter}{i + 1}"
-            measure, rule = "findings", {"per_fault": 0.5 * points}
+            rule: dict[str, Any] = {"per_fault": 0.5 * points}
+            measure = "findings"
             if i == 9:
                 measure, rule = "manual", {}
             if letter == "F" and i in (0, 1):
@@ -181,7 +182,8 @@ async def _findings(
             "version",
         ),
     )
-    finding_rows, rectifications = [], []
+    finding_rows: list[tuple[Any, ...]] = []
+    rectifications: list[tuple[Any, ...]] = []
     for _ in range(count):
         finding_id = uuid.uuid4()
         faults = rng.choice((1, 1, 1, 2, 3))
