@@ -28,6 +28,8 @@ from pingan_shared.settings import business_timezone
 from pingan_shared.testing.fake_wecom import FakeWeComRobot
 
 ROBOT_AND_PHONE = [{"name": "李警官", "wecom_robot_key": ROBOT_KEY, "phone": PHONE}]
+# SMS is not configured in the tests: in development it is delivered through the log.
+BY_SMS = {"recipients": [{"name": "李警官", "phone": PHONE}], "channels": ["aliyun_sms"]}
 
 
 async def deliveries(session: AsyncSession) -> list[Delivery]:
@@ -62,7 +64,7 @@ async def test_routine_messages_wait_out_quiet_hours(
     ctx: dict[str, Any], robot: FakeWeComRobot, session: AsyncSession
 ) -> None:
     await set_preference(session, **quiet_now())
-    result = await send_message(ctx, payload(recipients=ROBOT_AND_PHONE))
+    result = await send_message(ctx, payload(**BY_SMS))
 
     assert result["queued"] == 1
     [delivery] = await deliveries(session)
@@ -80,11 +82,24 @@ async def test_critical_messages_go_in_quiet_hours_and_the_bypass_is_recorded(
     ctx: dict[str, Any], robot: FakeWeComRobot, session: AsyncSession
 ) -> None:
     await set_preference(session, opt_out_routine=True, **quiet_now())
-    result = await send_message(ctx, payload(recipients=ROBOT_AND_PHONE, priority="critical"))
+    result = await send_message(ctx, payload(**BY_SMS, priority="critical"))
 
     assert result["sent"] == 1
     [delivery] = await deliveries(session)
     assert (delivery.quiet_bypass, delivery.opt_out_override) == (True, True)
+
+
+async def test_a_duty_group_robot_hears_of_incidents_at_any_hour(
+    ctx: dict[str, Any], robot: FakeWeComRobot, session: AsyncSession
+) -> None:
+    dispatcher: Dispatcher = ctx["dispatcher"]
+    quiet = dispatcher.settings.model_copy(update=quiet_now())
+    awake = Dispatcher(database=dispatcher.database, senders=dispatcher.senders, settings=quiet)
+    result = await send_message(ctx | {"dispatcher": awake}, payload())
+
+    assert result["sent"] == 1
+    [delivery] = await deliveries(session)
+    assert delivery.quiet_bypass is False
     assert len(robot.messages) == 1
 
 

@@ -44,6 +44,7 @@ DELIVERIES = Counter(
 )
 DIGEST_LIMIT = 50
 RECEIPT_CHANNELS = frozenset({Channel.aliyun_sms, Channel.tencent_sms})
+ALWAYS_AWAKE = frozenset({Channel.wecom_robot})
 ASKED = "asked the provider first"
 RESENT = "sent again: the earlier call's outcome is unknown"
 
@@ -129,7 +130,7 @@ class Dispatcher:
             draft = Outcome(delivery.id, DeliveryState.sending)
             if priority is not Priority.routine and pref is not None and pref.opt_out_routine:
                 draft.opt_out_override = True
-            quiet = self._quiet_until(pref, now)
+            quiet = self._quiet_until(delivery, pref, now)
             if quiet is not None:
                 draft.quiet_bypass = True  # only urgent and critical ones get here
             if isinstance(content, TemplateError):
@@ -171,7 +172,7 @@ class Dispatcher:
                 attempt_delta=-1,
                 deferred_reason="opted_out",
             )
-        quiet = self._quiet_until(pref, now)
+        quiet = self._quiet_until(delivery, pref, now)
         if quiet is None:
             return None
         return Outcome(
@@ -182,7 +183,13 @@ class Dispatcher:
             deferred_reason="quiet_hours",
         )
 
-    def _quiet_until(self, pref: recipients.Preference | None, now: datetime) -> datetime | None:
+    def _quiet_until(
+        self, delivery: Claimed, pref: recipients.Preference | None, now: datetime
+    ) -> datetime | None:
+        """When the recipient's quiet hours holding `now` end; None outside them. A group robot
+        posts to a duty room (值班群), kept for hearing of incidents at any hour: no quiet hours."""
+        if delivery.channel in ALWAYS_AWAKE:
+            return None
         if pref is not None and not pref.quiet_hours:
             return None
         start = pref.quiet_start if pref and pref.quiet_start else self.settings.quiet_start
