@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
+import httpx
 import pytest
 from notify_aliyun_channel import (  # noqa: F401  (fixtures)
     channel_fixture,
@@ -189,3 +190,25 @@ def test_a_malformed_report_is_refused_with_a_reason(body: bytes, message: str) 
 
 def test_an_empty_report_is_no_receipts() -> None:
     assert parse_receipts(b"[]") == []
+
+
+async def test_a_send_just_before_midnight_is_found_after_it(
+    client: httpx.AsyncClient, aliyun: FakeAliyunSms
+) -> None:
+    shanghai = timezone(timedelta(hours=8))
+    before = datetime(2026, 11, 27, 23, 58, tzinfo=shanghai)
+    after = before + timedelta(minutes=7)  # 00:05 the next day, in Shanghai
+    now = datetime.now(UTC)
+    aliyun.clock = lambda: before
+    sms = outgoing()
+    sent = await make_channel(client, skew=before - now).send(sms)
+    assert sent.ok
+
+    aliyun.clock = lambda: after
+    late = make_channel(client, skew=after - datetime.now(UTC))
+    found = await late.query(sms, after, biz_id=sent.provider_id)
+
+    assert found is not None
+    assert (found.ok, found.provider_id) == (True, sent.provider_id)
+    days = [r["params"]["SendDate"] for r in aliyun.requests if r["action"] == "QuerySendDetails"]
+    assert days == ["20261127"]

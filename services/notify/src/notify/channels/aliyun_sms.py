@@ -42,6 +42,8 @@ from pingan_shared.observability import mask_phones
 VERSION = "2017-05-25"
 MAX_BATCH = 1000  # numbers in one SendSms call
 QUERY_PAGE_SIZE = 50  # QuerySendDetails allows 1-50
+QUERY_LOOKBACK = timedelta(minutes=15)
+"""How long before `sent_at` an unanswered send may have reached Aliyun (timeout and margin)."""
 QUERY_MAX_PAGES = 20
 BATCH_SEND_SKEW = timedelta(minutes=1)
 
@@ -206,9 +208,28 @@ class AliyunSmsChannel:
         template = self.templates.get(outgoing.template)
         param_json = template_param(template, outgoing.params) if template else ""
         batch_id = batch_out_id(template.code, param_json) if template else None
+        # Aliyun files a record under the Shanghai day it was sent: a send around midnight, or
+        # one asked about the next day, is looked for on each day it may lie in.
+        days = dict.fromkeys(
+            send_date(moment) for moment in (sent_at - QUERY_LOOKBACK, sent_at, self.clock())
+        )
+        for day in days:
+            found = await self._query_day(outgoing, day, sent_at, biz_id, batch_id)
+            if found is not None:
+                return found
+        return None
+
+    async def _query_day(
+        self,
+        outgoing: Outgoing,
+        day: str,
+        sent_at: datetime,
+        biz_id: str | None,
+        batch_id: str | None,
+    ) -> SendResult | None:
         params = {
             "PhoneNumber": outgoing.address,
-            "SendDate": send_date(sent_at),
+            "SendDate": day,
             "PageSize": str(QUERY_PAGE_SIZE),
         }
         if biz_id:

@@ -28,18 +28,21 @@ UPDATE deliveries AS d
 SET state = 'sending', attempts = d.attempts + 1, updated_at = statement_timestamp(),
     lease_until = statement_timestamp() + make_interval(secs => $2::float8),
     check_status = d.check_status OR d.state = 'sending'
-WHERE d.id IN (
-    SELECT id FROM deliveries
+FROM (
+    SELECT id, updated_at AS previous FROM deliveries
     WHERE message_id = $1
       AND ((state = 'queued' AND (not_before IS NULL OR not_before <= statement_timestamp()))
            OR (state = 'sending' AND lease_until < statement_timestamp()))
     FOR UPDATE SKIP LOCKED
-)
+) AS due
+WHERE d.id = due.id
 RETURNING d.id, d.message_id, d.recipient_index, d.channel::text AS channel, d.target, d.address,
-          d.attempts, d.check_status, d.provider_message_id, d.deferred_reason, d.sent_at
+          d.attempts, d.check_status, d.provider_message_id, d.deferred_reason,
+          coalesce(d.sent_at, due.previous) AS sent_at
 """
 """$1 message id, $2 lease seconds. SKIP LOCKED: two runs of one message split its deliveries
-instead of waiting on each other."""
+instead of waiting on each other. `sent_at` of a delivery never recorded as sent is when it last
+changed: an unanswered call to the provider was made around then, which is when to ask about."""
 
 CLAIM_WITH_MESSAGE = f"""
 WITH claimed AS ({CLAIM_DUE})
