@@ -19,7 +19,6 @@ from incidents.analysis.repository import (
     fetch_records,
     period_counts,
     prepare,
-    record_batches,
     spanning,
 )
 from incidents.intake.models import Incident
@@ -41,8 +40,11 @@ class SnappedCounts:
 async def snapped_counts(
     session: AsyncSession, filters: AnalysisFilters, periods: Sequence[Period]
 ) -> AsyncIterator[SnappedCounts]:
-    """Incidents per position snapped to SNAP_DEGREES, counted in each period, in batches read
-    through a cursor: the rows are the occupied grid squares, however many incidents."""
+    """Incidents per position snapped to SNAP_DEGREES, counted in each period: the rows are the
+    occupied grid squares, however many incidents. Fetched at once, not through a cursor (a
+    cursor's query runs without parallel workers); extended statistics on the two expressions
+    (migration 0013_analysis_index) let the planner aggregate inside the workers, so they must
+    stay as written."""
     lat = cast(func.round(col(Incident.lat) / SNAP_DEGREES), Integer)
     lon = cast(func.round(col(Incident.lon) / SNAP_DEGREES), Integer)
     query = (
@@ -51,10 +53,11 @@ async def snapped_counts(
         .group_by(lat, lon)
     )
     await prepare(session)
-    async for rows in record_batches(session, query):
-        table = np.asarray(rows, np.int64).reshape(-1, 2 + len(periods))
-        degrees = table[:, :2].astype(np.float64) * SNAP_DEGREES
-        yield SnappedCounts(degrees[:, 0], degrees[:, 1], table[:, 2:])
+    rows = await fetch_records(session, query)
+    table = np.asarray(rows, np.int64).reshape(-1, 2 + len(periods))
+    del rows  # the records cost several times the table
+    degrees = table[:, :2].astype(np.float64) * SNAP_DEGREES
+    yield SnappedCounts(degrees[:, 0], degrees[:, 1], table[:, 2:])
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""Aggregates of when incidents happen (发案时段), in SQL, in one scan.
+"""Aggregates of when incidents happen (发案时段), in SQL.
 
-Incidents are first grouped by the quarter hour of `occurred_at` (epoch seconds, cheap to compute
-per row) and, for those known only by a window, the window itself. Quarter hours are exact in every
-time zone (all UTC offsets are whole quarter hours), so the few thousand groups then give, in the
-business time zone, the months and ISO weeks (`date_trunc`) and the weekday × hour of point times,
-and the windows go to the aoristic spread with their number of incidents as weights.
+Two queries. The calendar groups every incident by the hour (or quarter hour) of `occurred_at`
+alone, a key PostgreSQL aggregates in its parallel workers, counting point times apart with a
+FILTER; quarter hours are exact in every time zone (all UTC offsets are whole quarter hours), so
+those groups then give, in the business time zone, the months and ISO weeks (`date_trunc`) and the
+weekday × hour of point times: a few hundred rows, fetched at once. The incidents known only by a
+window are grouped by the window itself, read from their partial index (migration
+0013_analysis_index) through a cursor, and go to the aoristic spread with their number of
+incidents as weights.
 """
 
 from __future__ import annotations
@@ -16,18 +19,15 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    Float,
+    ColumnElement,
     Select,
     and_,
-    case,
     cast,
     func,
-    literal,
-    null,
+    or_,
     select,
     text,
     tuple_,
-    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -35,6 +35,7 @@ from sqlmodel import col
 from incidents.analysis.filters import AnalysisFilters, Period, conditions
 from incidents.analysis.repository import (
     Counts,
+    fetch_records,
     period_counts,
     prepare,
     record_batches,
@@ -44,9 +45,6 @@ from incidents.analysis.repository import (
 from incidents.intake.models import Incident
 
 EPOCH = datetime(2000, 1, 3, tzinfo=UTC)
-WINDOW = 7
-"""GROUPING() of none of month, week, slot: the row of an occurrence window."""
-
 
 Spread = Callable[[list[float], list[float], list[Counts]], None]
 """Takes a batch of distinct occurrence windows: starts and ends (epoch seconds) and their
@@ -77,67 +75,69 @@ def bin_size(zone: tzinfo, start: datetime, end: datetime) -> str:
     )
 
 
-def times_query(
+def calendar_query(
     filters: AnalysisFilters, periods: Sequence[Period], zone: str, bins: str
 ) -> Select[Any]:
-    """The query of `time_counts`: rows of (GROUPING(), month, week, slot, window from, window
-    to, one sum per period); GROUPING() 7 marks a window."""
-    occurred_from, occurred_to = col(Incident.occurred_from), col(Incident.occurred_to)
-    windowed = and_(occurred_from.is_not(None), occurred_to.is_not(None))
+    """Rows of (GROUPING() of month, week, slot; month; week; slot; incidents per period; point
+    times per period): every incident in its local month and week, point times in their
+    weekday × hour (slot `isodow * 100 + hour`). A few hundred rows, however many incidents."""
     # date_bin keeps the timestamp type (cheap to hash); the origin is any whole quarter hour.
     bin_start = func.date_bin(text(f"interval '{bins}'"), col(Incident.occurred_at), EPOCH)
-    window_from = case((windowed, occurred_from)).label("window_from")
-    window_to = case((windowed, occurred_to)).label("window_to")
+    point = or_(col(Incident.occurred_from).is_(None), col(Incident.occurred_to).is_(None))
+    occurred = col(Incident.occurred_at)
+    # The bin alone is the key, point times a FILTER count: grouped by bin and window, the
+    # planner (unable to count the groups) aggregated everything in the leader; by the bin
+    # alone, it aggregates inside the parallel workers.
+    points = [
+        func.count()
+        .filter(and_(occurred >= period.start, occurred < period.end, point))
+        .label(f"p{i}")
+        for i, period in enumerate(periods)
+    ]
     sums = range(len(periods))
     fine = (
-        select(bin_start.label("bin"), window_from, window_to, *period_counts(periods))
+        select(bin_start.label("bin"), *period_counts(periods), *points)
         .where(*conditions(spanning(filters, periods)))
-        .group_by(bin_start, window_from, window_to)
-        .cte("fine")
+        .group_by(bin_start)
+        .subquery("fine")
     )
-    point = fine.c.window_from.is_(None)
     # Local times once per bin (not per incident), then months, weeks and weekday × hour.
-    bins_ = (
-        select(
-            func.timezone(zone, fine.c.bin).label("local"),
-            point.label("point"),
-            *[func.sum(fine.c[f"n{i}"]).label(f"n{i}") for i in sums],
-        )
-        .group_by(fine.c.bin, point)
-        .subquery("bins")
-    )
-    local = bins_.c.local
+    local = func.timezone(zone, fine.c.bin)
     slot = func.extract("isodow", local) * 100 + func.extract("hour", local)
     derived = select(
         func.date_trunc("month", local).label("month"),
         func.date_trunc("week", local).label("week"),
-        case((bins_.c.point, slot)).label("slot"),
-        *[bins_.c[f"n{i}"] for i in sums],
+        slot.label("slot"),
+        *[fine.c[f"n{i}"] for i in sums],
+        *[fine.c[f"p{i}"] for i in sums],
     ).subquery("local")
     sets = [derived.c.month, derived.c.week, derived.c.slot]
-    no_time = null().cast(Float)
-    calendar = select(
+    return select(
         func.grouping(*sets),
         *sets,
-        no_time.label("window_from"),
-        no_time.label("window_to"),
         *[cast(func.sum(derived.c[f"n{i}"]), BigInteger) for i in sums],
+        *[cast(func.sum(derived.c[f"p{i}"]), BigInteger) for i in sums],
     ).group_by(func.grouping_sets(*[tuple_(c) for c in sets]))
-    windows = (
+
+
+def windows_query(filters: AnalysisFilters, periods: Sequence[Period]) -> Select[Any]:
+    """Rows of (window from, window to as epoch seconds, one count per period): one per distinct
+    occurrence window, as many as incidents with windows."""
+    occurred_from, occurred_to = col(Incident.occurred_from), col(Incident.occurred_to)
+    return (
         select(
-            literal(WINDOW),
-            null().label("month"),
-            null().label("week"),
-            null().label("slot"),
             # Epoch seconds (double precision): what the aoristic spread takes, cheap to send.
-            func.date_part("epoch", fine.c.window_from),
-            func.date_part("epoch", fine.c.window_to),
-            *[cast(func.sum(fine.c[f"n{i}"]), BigInteger) for i in sums],
+            func.date_part("epoch", occurred_from),
+            func.date_part("epoch", occurred_to),
+            *period_counts(periods),
         )
-        .where(fine.c.window_from.is_not(None))
-        .group_by(fine.c.window_from, fine.c.window_to)
+        .where(*conditions(spanning(filters, periods)), _windowed())
+        .group_by(occurred_from, occurred_to)
     )
-    return select(union_all(calendar, windows).subquery())
+
+
+def _windowed() -> ColumnElement[bool]:
+    return and_(col(Incident.occurred_from).is_not(None), col(Incident.occurred_to).is_not(None))
 
 
 async def time_counts(
@@ -151,25 +151,24 @@ async def time_counts(
     times in `zone`; the distinct windows go to `spread` batch by batch, as they are read (there
     are as many as incidents with windows)."""
     span = spanning(filters, periods).period
-    query = times_query(filters, periods, str(zone), bin_size(zone, span.start, span.end))
+    calendar = calendar_query(filters, periods, str(zone), bin_size(zone, span.start, span.end))
     await prepare(session)
     found = TimeCounts(windowed=[0] * len(periods))
-    async for rows in record_batches(session, query):
-        windows = [row for row in rows if row[0] == WINDOW]
-        if windows:
-            counts = [tuple(row[6:]) for row in windows]
-            spread([row[4] for row in windows], [row[5] for row in windows], counts)
-            in_batch = [sum(c[i] for c in counts) for i in range(len(periods))]
-            found.windowed = [a + b for a, b in zip(found.windowed, in_batch, strict=True)]
-        for row in rows:
-            if row[0] == WINDOW:
-                continue
-            month, week, slot_code = row[1:4]
-            which = which_dimension(row[0], 3)
-            if which == 0:
-                found.months[month] = tuple(row[6:])
-            elif which == 1:
-                found.weeks[week] = tuple(row[6:])
-            elif slot_code is not None:  # null: the windowed incidents
-                found.slots[divmod(int(slot_code), 100)] = tuple(row[6:])
+    # A plain fetch, not a cursor: PostgreSQL runs it on parallel workers, and its rows are
+    # months, weeks and hours of the week, however many incidents.
+    n = len(periods)
+    for row in await fetch_records(session, calendar):
+        month, week, slot_code = row[1:4]
+        which = which_dimension(row[0], 3)
+        if which == 0:
+            found.months[month] = tuple(row[4 : 4 + n])
+        elif which == 1:
+            found.weeks[week] = tuple(row[4 : 4 + n])
+        else:
+            found.slots[divmod(int(slot_code), 100)] = tuple(row[4 + n :])
+    async for rows in record_batches(session, windows_query(filters, periods)):
+        counts = [tuple(row[2:]) for row in rows]
+        spread([row[0] for row in rows], [row[1] for row in rows], counts)
+        in_batch = [sum(c[i] for c in counts) for i in range(len(periods))]
+        found.windowed = [a + b for a, b in zip(found.windowed, in_batch, strict=True)]
     return found
