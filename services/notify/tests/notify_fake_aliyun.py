@@ -18,16 +18,13 @@ test) and the session's `fake_aliyun` fixtures.
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pytest
 from notify_fake_aliyun_auth import AuthError, verify_request
@@ -45,6 +42,7 @@ from notify_fake_aliyun_dysms import (
 )
 
 from notify.templates import ProviderTemplate
+from pingan_shared.testing.http_fake import LocalHttpFake, Reply, Request
 
 ACCESS_KEY_ID = "LTAI5tPinganFakeKey"
 ACCESS_KEY_SECRET = "pingan-fake-secret"
@@ -72,7 +70,7 @@ class _Script:
 
 
 @dataclass
-class FakeAliyunSms:
+class FakeAliyunSms(LocalHttpFake):
     """dysmsapi on a free local port; `sent` holds every number reached, `requests` every call."""
 
     access_key_id: str = ACCESS_KEY_ID
@@ -83,15 +81,13 @@ class FakeAliyunSms:
     sent: list[SentSms] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[str, tuple[int, str]] = field(default_factory=dict)
-    url: str = ""
+    content_type = "application/json;charset=utf-8"
 
     def __post_init__(self) -> None:
+        super().__init__()
         self._scripts: list[_Script] = []
         self._nonces: dict[str, datetime] = {}
         self._lock = threading.Lock()
-        self._release = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     def fail_next(
         self, n: int, code: str, message: str | None = None, action: str = "SendSms"
@@ -135,30 +131,35 @@ class FakeAliyunSms:
             self.outcomes.clear()
             self._scripts.clear()
             self._nonces.clear()
-            self._release.set()
-            self._release = threading.Event()
+            self.release_holds()
 
     def receipts_body(self) -> bytes:
         """The SmsReport push Aliyun would make for the sends recorded so far."""
         with self._lock:
             return receipts_body(self.sent)
 
-    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        """Answer one request (called by the server's threads); `headers` in lower case."""
-        url = urlsplit(path)
-        query = dict(parse_qsl(url.query, keep_blank_values=True))
+    def respond(self, request: Request) -> Reply:
+        """Answer one request (called by the server's threads), after its hang if scripted."""
+        answer = self._handle(request)
+        if answer.hang:
+            self.hold(answer.hang)
+        if answer.raw is not None:
+            return answer.status, answer.raw
+        return answer.status, answer.body or {}
+
+    def _handle(self, request: Request) -> Answer:
         form: dict[str, str] = {}
-        if "x-www-form-urlencoded" in headers.get("content-type", ""):
-            form = dict(parse_qsl(body.decode(), keep_blank_values=True))
+        if "x-www-form-urlencoded" in request.headers.get("content-type", ""):
+            form = dict(parse_qsl(request.body.decode(), keep_blank_values=True))
         with self._lock:
             try:
                 scheme, action, params = verify_request(
-                    method,
-                    url.path or "/",
-                    query,
+                    request.method,
+                    request.path or "/",
+                    request.query,
                     form,
-                    headers,
-                    body,
+                    request.headers,
+                    request.body,
                     secrets={self.access_key_id: self.access_key_secret},
                     now=self.clock(),
                     nonces=self._nonces,
@@ -193,86 +194,11 @@ class FakeAliyunSms:
         ok = {"Code": "OK", "Message": "OK", "BizId": biz_id, "RequestId": request_id()}
         return Answer(200, ok)
 
-    def wait_released(self, seconds: float) -> None:
-        """Block a hanging call for `seconds`, or until `reset` or `stop`."""
-        self._release.wait(seconds)
-
-    def start(self) -> FakeAliyunSms:
-        """Listen on a free port of 127.0.0.1; `.url` is the base URL to configure."""
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Release hanging calls and stop listening."""
-        self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeAliyunSms:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
 
 def _scripted(script: _Script) -> Answer:
     if script.raw is not None:
         return Answer(200, raw=script.raw)
     return error(script.status, script.code, script.message)
-
-
-class _Server(ThreadingHTTPServer):
-    # The default backlog of 5 resets connections when many clients connect at once.
-    request_queue_size = 128
-    daemon_threads = True
-    fake: FakeAliyunSms
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Without it each keep-alive request stalls about 40 ms (Nagle plus delayed ACK).
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        answer = self.server.fake.handle(self.command, self.path, headers, body)
-        if answer.hang:
-            self.server.fake.wait_released(answer.hang)
-        data = answer.raw if answer.raw is not None else json.dumps(answer.body).encode()
-        try:
-            self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:
-            pass  # the client stopped waiting, as a hang intends
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: request lines carry phone numbers."""
 
 
 @pytest.fixture(name="fake_aliyun", scope="session")

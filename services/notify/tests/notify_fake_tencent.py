@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
 
 from notify.channels.tencent_signing import sign_tc3, utc_date
+from pingan_shared.testing.http_fake import LocalHttpFake, Reply, Request
 
 SECRET_ID = "AKIDpinganfaketencent0000000000000"
 SECRET_KEY = "pingan-fake-tencent-secret-key00"
@@ -53,38 +52,11 @@ class TencentError(Exception):
         self.code, self.message = code, message or code
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 128
-    daemon_threads = True
-    fake: FakeTencentSms
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Stay quiet when a client that timed out has gone before its late answer."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def do_POST(self) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        status, body = self.server.fake.handle(self.path, headers, raw)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet."""
-
-
-class FakeTencentSms:
+class FakeTencentSms(LocalHttpFake):
     """One SMS app with an approved sign and templates (id -> parameter count) on a local port."""
+
+    content_type = "application/json"
+    methods = frozenset({"POST"})
 
     def __init__(
         self,
@@ -93,6 +65,7 @@ class FakeTencentSms:
         param_limit: int | None = 12,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__()
         self.templates = templates if templates is not None else {TEMPLATE_ID: 3}
         self.param_limit = param_limit  # None: an enterprise account, no per-parameter limit
         self.clock = clock
@@ -101,11 +74,8 @@ class FakeTencentSms:
         self.calls = 0
         self._number_codes: dict[str, str] = {}
         self._script: list[tuple[str, Any]] = []  # what the next requests answer, in turn
-        self._release = threading.Event()
         self._lock = threading.Lock()
         self._serial = 0
-        self._server: _Server | None = None
-        self.url = ""
 
     def fail_number(self, phone: str, code: str) -> None:
         """Answer `code` in the SendStatus of `phone` (E.164) until reset."""
@@ -136,11 +106,11 @@ class FakeTencentSms:
             self.calls = 0
             self._number_codes.clear()
             self._script.clear()
-            self._release.set()
-            self._release = threading.Event()
+            self.release_holds()
 
-    def handle(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, bytes]:
+    def respond(self, request: Request) -> Reply:
         """Answer one request (called by the server's threads): HTTP status and body."""
+        path, headers, raw = request.target, request.headers, request.body
         request_id = str(uuid.uuid4())
         with self._lock:
             self.calls += 1
@@ -156,7 +126,7 @@ class FakeTencentSms:
                 error = {"Error": {"Code": exc.code, "Message": exc.message}}
                 return 200, _response(error, request_id)
             self.sends.append(body)
-            self.headers.append(headers)
+            self.headers.append(dict(headers))
             statuses = [self._status(phone, body) for phone in body["PhoneNumberSet"]]
             statuses = [status for status in statuses if status["Code"]]
             release = self._release
@@ -164,7 +134,7 @@ class FakeTencentSms:
             release.wait(value)
         return 200, _response({"SendStatusSet": statuses}, request_id)
 
-    def _check(self, path: str, headers: dict[str, str], raw: bytes) -> dict[str, Any]:
+    def _check(self, path: str, headers: Mapping[str, str], raw: bytes) -> dict[str, Any]:
         if path != "/":
             raise TencentError("InvalidAction", f"no API at {path}")
         if not headers.get("content-type", "").startswith("application/json"):
@@ -185,7 +155,7 @@ class FakeTencentSms:
         self._check_body(body)
         return body
 
-    def _check_signature(self, headers: dict[str, str], raw: bytes) -> None:
+    def _check_signature(self, headers: Mapping[str, str], raw: bytes) -> None:
         match = _AUTHORIZATION.fullmatch(headers.get("authorization", ""))
         if match is None:
             raise TencentError("AuthFailure.InvalidAuthorization")
@@ -256,29 +226,6 @@ class FakeTencentSms:
             "Message": "send success" if code == "Ok" else code,
             "IsoCode": "CN",
         }
-
-    def start(self) -> FakeTencentSms:
-        """Listen on a free port of 127.0.0.1; `.url` is the base URL to configure."""
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        """Release hanging requests and stop listening."""
-        self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeTencentSms:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _response(fields: dict[str, Any], request_id: str) -> bytes:

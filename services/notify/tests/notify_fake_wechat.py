@@ -19,7 +19,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
-from notify_fake_weixin import FakeWeixin, Reply, error, parse_json
+from notify_fake_weixin import FakeWeixin, error, parse_json
+
+from pingan_shared.testing.http_fake import Reply, Request
 
 APP_ID = "wx8c1f2e3d4a5b6c7d"
 APP_SECRET = "fake-wechat-app-secret-0123456789abcdef"
@@ -55,12 +57,13 @@ class FakeWeChat(FakeWeixin):
         self.force_refreshes = 0
         self._recent: dict[tuple[str, str], tuple[float, int]] = {}  # (openid, id) -> (at, msgid)
 
-    def route(self, method: str, path: str, query: dict[str, str], raw: bytes) -> Reply:
+    def respond(self, request: Request) -> Reply:
         """Answer one request (called by the server's threads)."""
+        method, path, query = request.method, request.path, request.query
         if (method, path) == ("POST", "/cgi-bin/stable_token"):
-            return self._stable_token(raw)
+            return self._stable_token(request.body)
         if (method, path) == ("POST", "/cgi-bin/message/template/send"):
-            return self.handle_send(query.get("access_token"), raw, self._take)
+            return self.handle_send(query.get("access_token"), request.body, self._take)
         return 404, {"errcode": 404, "errmsg": "not found"}
 
     def reset(self) -> None:

@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from notify_fake_weixin import FakeWeixin, Reply, error, parse_json
+from notify_fake_weixin import FakeWeixin, error, parse_json
+
+from pingan_shared.testing.http_fake import Reply, Request
 
 CORP_ID = "ww5f3a0c1e2d4b6a78"
 APP_SECRET = "fake-wecom-app-secret-0123456789abcdefghijkl"
@@ -48,12 +50,13 @@ class FakeWeComApp(FakeWeixin):
         self.messages: list[dict[str, Any]] = []  # delivered: reached members, body, msgid
         self._recent: dict[str, tuple[float, str]] = {}  # request JSON -> (taken at, msgid)
 
-    def route(self, method: str, path: str, query: dict[str, str], raw: bytes) -> Reply:
+    def respond(self, request: Request) -> Reply:
         """Answer one request (called by the server's threads)."""
+        method, path, query = request.method, request.path, request.query
         if (method, path) == ("GET", "/cgi-bin/gettoken"):
             return self._gettoken(query)
         if (method, path) == ("POST", "/cgi-bin/message/send"):
-            return self.handle_send(query.get("access_token"), raw, self._take)
+            return self.handle_send(query.get("access_token"), request.body, self._take)
         return 404, {"errcode": 404, "errmsg": "not found"}
 
     def received(self, member: str) -> list[str]:

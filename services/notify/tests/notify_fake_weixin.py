@@ -1,5 +1,5 @@
-"""What the fake WeCom application and WeChat official account servers share: a threaded local
-HTTP server, access tokens that expire or get revoked, and scripted answers.
+"""What the fake WeCom application and WeChat official account servers share: access tokens that
+expire or get revoked, and scripted answers (the server itself is `LocalHttpFake`'s).
 
 Each fake answers as its provider documents: HTTP 200 with `{"errcode": …, "errmsg": …}`.
 Scripts apply to the next send requests that carry a valid token: an errcode, an HTTP status
@@ -14,12 +14,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
-Reply = tuple[int, dict[str, Any] | bytes]
+from pingan_shared.testing.http_fake import LocalHttpFake, Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,56 +28,19 @@ class Script:
     hang_seconds: float | None = None
 
 
-class _Server(ThreadingHTTPServer):
-    # The default backlog of 5 resets connections when many clients connect at once.
-    request_queue_size = 128
-    daemon_threads = True
-    fake: FakeWeixin
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Without it each keep-alive request stalls about 40 ms (Nagle plus delayed ACK).
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def _dispatch(self, method: str) -> None:
-        url = urlsplit(self.path)
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        query = {name: values[0] for name, values in parse_qs(url.query).items()}
-        status, body = self.server.fake.route(method, url.path, query, raw)
-        data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:
-            pass  # the client stopped waiting (a scripted hang)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: request lines carry tokens and secrets."""
-
-
 def error(errcode: int, errmsg: str, **extra: Any) -> Reply:
     """An errcode answer inside HTTP 200, as both providers answer."""
     return 200, {"errcode": errcode, "errmsg": errmsg, **extra}
 
 
-class FakeWeixin:
-    """Base of the fakes: tokens, scripts, counters and the server's life cycle."""
+class FakeWeixin(LocalHttpFake):
+    """Base of the fakes: tokens, scripts and counters."""
 
     token_ttl = 7200
     revoked_errcode = 40014  # what a send with a revoked token gets
 
     def __init__(self) -> None:
+        super().__init__()
         self.clock: Callable[[], float] = time.monotonic
         self.token_calls = 0
         self.send_calls = 0
@@ -89,15 +49,7 @@ class FakeWeixin:
         self._revoked: set[str] = set()
         self._scripts: list[Script] = []
         self._token_scripts: list[int] = []
-        self._release = threading.Event()
         self.lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self.url = ""
-
-    def route(self, method: str, path: str, query: dict[str, str], raw: bytes) -> Reply:
-        """Answer one request (called by the server's threads)."""
-        raise NotImplementedError
 
     # Tokens
     def issue_token(self) -> tuple[str, int]:
@@ -181,14 +133,13 @@ class FakeWeixin:
             reply = take(raw)
         if script is not None and script.hang_seconds is not None:
             # The message is taken; only its answer is late. `reset` and `stop` end the wait.
-            self._release.wait(script.hang_seconds)
+            self.hold(script.hang_seconds)
         return reply
 
     def reset(self) -> None:
         """Forget tokens, scripts and counters; end any hang."""
-        self._release.set()
         with self.lock:
-            self._release = threading.Event()
+            self.release_holds()
             self.clock = time.monotonic
             self.token_calls = self.send_calls = 0
             self.issued.clear()
@@ -196,39 +147,6 @@ class FakeWeixin:
             self._revoked.clear()
             self._scripts.clear()
             self._token_scripts.clear()
-
-    # Life cycle
-    def start(self) -> Self:
-        """Listen on a free port of 127.0.0.1; `.url` is the base URL to configure."""
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening."""
-        self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def parse_json(raw: bytes) -> dict[str, Any] | None:

@@ -156,7 +156,6 @@ class HangingRobot(FakeWeComRobot):
         super().__init__(keys)
         self._holds: list[float] = []
         self._holds_lock = threading.Lock()
-        self._release = threading.Event()
 
     def hang_next(self, n: int, seconds: float) -> None:
         """Hold the answer to the next `n` accepted messages for `seconds` (or until `stop`)."""
@@ -167,12 +166,7 @@ class HangingRobot(FakeWeComRobot):
         """Record and answer as the plain fake does, holding the answer when told to."""
         errcode = super().handle(key, raw)
         with self._holds_lock:
-            hold = self._holds.pop(0) if errcode == 0 and self._holds else 0.0
-        if hold:
-            self._release.wait(hold)
+            seconds = self._holds.pop(0) if errcode == 0 and self._holds else 0.0
+        if seconds:
+            self.hold(seconds)
         return errcode
-
-    def stop(self) -> None:
-        """Release held answers, then stop listening."""
-        self._release.set()
-        super().stop()

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from pingan_shared.testing.http_fake import LocalHttpFake, Reply, Request
 
 SEND_PATH = "/cgi-bin/webhook/send"
 CONTENT_LIMITS = {"text": 2048, "markdown": 4096}  # bytes of UTF-8, as documented
@@ -29,45 +28,6 @@ ERRMSG = {
     45009: "api freq out of limit",
     93000: "invalid webhook url",
 }
-
-
-class _Server(ThreadingHTTPServer):
-    # The default backlog of 5 resets connections when many clients connect at once.
-    request_queue_size = 128
-    daemon_threads = True
-    robot: FakeWeComRobot
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Without it each keep-alive request stalls about 40 ms (Nagle plus delayed ACK).
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def do_POST(self) -> None:
-        url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
-        if url.path != SEND_PATH:
-            self._answer(404, {"errcode": 404, "errmsg": "not found"})
-            return
-        key = (parse_qs(url.query).get("key") or [""])[0]
-        errcode = self.server.robot.handle(key, raw)
-        self._answer(200, {"errcode": errcode, "errmsg": ERRMSG.get(errcode, "error")})
-
-    def do_GET(self) -> None:
-        self._answer(405, {"errcode": 405, "errmsg": "method not allowed"})
-
-    def _answer(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: request lines carry robot keys."""
 
 
 def check_body(raw: bytes) -> int:
@@ -90,18 +50,25 @@ def check_body(raw: bytes) -> int:
     return 0
 
 
-class FakeWeComRobot:
+class FakeWeComRobot(LocalHttpFake):
     """Group robots with the given keys on a free local port; records what they receive."""
 
     def __init__(self, keys: set[str] | frozenset[str] = frozenset({"k1"})) -> None:
+        super().__init__()
         self.keys = set(keys)
         self.messages: list[dict[str, Any]] = []
         self.calls = 0
         self._failures: list[int] = []
         self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self.url = ""
+
+    def respond(self, request: Request) -> Reply:
+        """Answer one request (called by the server's threads): only sends are POSTed."""
+        if request.method != "POST":
+            return 405, {"errcode": 405, "errmsg": "method not allowed"}
+        if request.path != SEND_PATH:
+            return 404, {"errcode": 404, "errmsg": "not found"}
+        errcode = self.handle(request.query.get("key", ""), request.body)
+        return 200, {"errcode": errcode, "errmsg": ERRMSG.get(errcode, "error")}
 
     def handle(self, key: str, raw: bytes) -> int:
         """Answer one send request (called by the server's threads); returns the errcode."""
@@ -127,34 +94,3 @@ class FakeWeComRobot:
             self.messages.clear()
             self._failures.clear()
             self.calls = 0
-
-    def start(self) -> FakeWeComRobot:
-        """Listen on a free port of 127.0.0.1; `.url` is the base URL to configure."""
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.robot = self
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeWeComRobot:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
