@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment.rounds.facts import (
     AreaIncidents,
     BonusFact,
-    FindingFact,
     ManualFact,
     PatrolHours,
     SurveyFact,
@@ -54,14 +53,23 @@ SELECT id, kind, area_code, name FROM units
 WHERE area_code LIKE $1 || '%' AND kind::text = ANY($2::text[])
 ORDER BY area_code, name
 """
-# Unfixed rectifications are few: a hashed set of their findings beats joining them all.
+# Confirmed findings added up per unit and indicator by PostgreSQL: a unit's row lists the
+# indicators by their position in $2 with the faults of findings not found unfixed and of those
+# found unfixed, 10,000 rows in place of 200,000.
 FINDINGS_SQL = """
-SELECT i.unit_id::text, f.indicator_id::text, f.id::text, f.faults,
-       f.confirmed_by IS NOT NULL AS confirmed,
-       f.id IN (SELECT finding_id FROM rectifications WHERE status = 'unfixed') AS unfixed
-FROM findings f
-JOIN inspections i ON i.id = f.inspection_id
-WHERE i.round_id = $1 AND i.status = 'submitted'
+SELECT t.unit_id::text, array_agg(t.position), array_agg(t.faults), array_agg(t.unfixed)
+FROM (
+    SELECT i.unit_id, x.position::int,
+           coalesce(sum(f.faults) FILTER (WHERE r.finding_id IS NULL), 0)::int AS faults,
+           coalesce(sum(f.faults) FILTER (WHERE r.finding_id IS NOT NULL), 0)::int AS unfixed
+    FROM findings f
+    JOIN inspections i ON i.id = f.inspection_id
+    JOIN unnest($2::uuid[]) WITH ORDINALITY AS x(id, position) ON x.id = f.indicator_id
+    LEFT JOIN rectifications r ON r.finding_id = f.id AND r.status = 'unfixed'
+    WHERE i.round_id = $1 AND i.status = 'submitted' AND f.confirmed_by IS NOT NULL
+    GROUP BY i.unit_id, x.position
+) t
+GROUP BY t.unit_id
 """
 MANUAL_SQL = """
 SELECT id::text, unit_id::text, indicator_id::text, deduction FROM manual_scores
@@ -107,16 +115,21 @@ async def gather(
     # Ids as text: string keys hash once and are what the facts carry anyway.
     evidence = {
         str(u.id): UnitEvidence(
-            str(u.id), u.kind, incidents=_incidents(u, figures), patrol=_patrol(u, figures)
+            str(u.id),
+            u.kind,
+            incidents=_incidents(u, figures),
+            patrol=_patrol(u, figures),
+            tallies={},
         )
         for u in units
     }
     codes = {str(k): v for k, v in rules.indicator_codes.items()}
-    for unit_id, indicator_id, *fact in await connection.fetch(FINDINGS_SQL, round_id):
-        unit = evidence.get(unit_id)
-        code = codes.get(indicator_id)
-        if unit is not None and code is not None:
-            unit.findings.append(FindingFact(fact[0], code, *fact[1:]))
+    ids = list(rules.indicator_codes)
+    by_position = [""] + [rules.indicator_codes[i] for i in ids]  # ordinality counts from 1
+    for unit_id, positions, faults, unfixed in await connection.fetch(FINDINGS_SQL, round_id, ids):
+        if (unit := evidence.get(unit_id)) is not None:
+            indicators = map(by_position.__getitem__, positions)
+            unit.tallies = dict(zip(indicators, zip(faults, unfixed, strict=True), strict=True))
     for r in await connection.fetch(MANUAL_SQL, round_id):
         if (unit := evidence.get(r["unit_id"])) and (code := codes.get(r["indicator_id"])):
             unit.manual.append(ManualFact(r["id"], code, r["deduction"]))

@@ -128,21 +128,34 @@ class UnitEvidence:
     patrol: PatrolHours | None = None
     bonuses: list[BonusFact] = field(default_factory=list)
     vetoes: list[VetoFact] = field(default_factory=list)
+    # Confirmed findings already tallied per indicator code: (faults of those not found
+    # unfixed, faults of those found unfixed). A round reads them so, added up by PostgreSQL;
+    # when set, `findings` is not read and the finding ids are looked up when a score is read.
+    tallies: dict[str, tuple[int, int]] | None = None
 
 
-def readable_findings(compact: Mapping[str, Sequence[Any]]) -> dict[str, dict[str, Any]]:
-    """Findings provenance as stored, [deduction, faults, finding ids, ids found unfixed], spelt
-    out: {"deduction", "faults", "findings", "unfixed"}."""
-    return {
-        code: {"deduction": d, "faults": n, "findings": ids, **({"unfixed": u} if u else {})}
-        for code, (d, n, ids, u) in compact.items()
-    }
+FindingIds = Mapping[str, tuple[list[str], list[str]]]
+
+
+def readable_findings(
+    compact: Mapping[str, Sequence[Any]], ids: FindingIds | None = None
+) -> dict[str, dict[str, Any]]:
+    """Findings provenance, [deduction, faults] with [finding ids, ids found unfixed] when
+    scoring saw them, spelt out: {"deduction", "faults", "findings", "unfixed"}. Stored scores
+    keep the first two only; `ids` (per indicator code) supplies the rest on reading."""
+    out: dict[str, dict[str, Any]] = {}
+    for code, entry in compact.items():
+        listed, unfixed = entry[2:4] if len(entry) >= 4 else (ids or {}).get(code, ([], []))
+        out[code] = {"deduction": entry[0], "faults": entry[1], "findings": listed}
+        if unfixed:
+            out[code]["unfixed"] = unfixed
+    return out
 
 
 @dataclass(slots=True)
 class UnitResult:
     """A unit's score with the provenance of every deduction: `findings` by indicator code (in
-    the compact form of `readable_findings`), `indicators` for the other measures (and every
+    the compact form of `readable_findings`, ids only when scored from `FindingFact`s), `indicators` for the other measures (and every
     indicator measured from data); an indicator in neither kept its full points."""
 
     unit_id: str
@@ -176,7 +189,9 @@ class UnitResult:
             "applicable_max": float(self.applicable_max),
             "blocks": self.blocks,
             "indicators": self.indicators,
-            "findings": self.findings,
+            # Deduction and faults only: a round's 200,000 finding ids are looked up per unit
+            # when its score is read (`assessment.rounds.provenance`), not stored 10,000 times.
+            "findings": {code: entry[:2] for code, entry in self.findings.items()},
             "not_applicable": self.not_applicable,
             "inconclusive": self.inconclusive,
             "bonus": self.bonus_detail,

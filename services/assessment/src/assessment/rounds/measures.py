@@ -39,9 +39,21 @@ class Counted:
 
 def findings_losses(
     unit: UnitEvidence, counted: dict[str, Counted], multiplier_c: int
-) -> dict[str, tuple[int, int, list[str], list[str]]]:
+) -> dict[str, tuple[int, int, list[str] | None, list[str] | None]]:
     """Per findings indicator: (loss, faults, finding ids, ids of those found unfixed): per_fault
-    × faults of confirmed findings, unfixed ones `multiplier` times."""
+    × faults of confirmed findings, unfixed ones `multiplier` times. Ids are None when the unit's
+    findings came tallied (`UnitEvidence.tallies`)."""
+    if unit.tallies is not None:
+        return {
+            code: (
+                _loss(counted[code], faults, unfixed, multiplier_c),
+                faults + unfixed,
+                None,
+                None,
+            )
+            for code, (faults, unfixed) in unit.tallies.items()
+            if code in counted  # else not applicable to the unit, or not measured by findings
+        }
     # Faults are tallied per indicator first: one product per indicator, not per finding.
     tally: dict[str, tuple[list[int], list[str], list[str]]] = {}
     for finding in unit.findings:
@@ -58,14 +70,17 @@ def findings_losses(
             entry[2].append(finding.id)
         else:
             entry[0][0] += finding.faults
-    out: dict[str, tuple[int, int, list[str], list[str]]] = {}
-    for code, ((faults, unfixed), ids, unfixed_ids) in tally.items():
-        per_fault = counted[code].per_fault_c
-        loss = per_fault * faults
-        if unfixed:
-            loss += half_up(per_fault * unfixed * multiplier_c, 100)  # 整改不到位
-        out[code] = (loss, faults + unfixed, ids, unfixed_ids)
-    return out
+    return {
+        code: (_loss(counted[code], faults, unfixed, multiplier_c), faults + unfixed, ids, bad)
+        for code, ((faults, unfixed), ids, bad) in tally.items()
+    }
+
+
+def _loss(counted: Counted, faults: int, unfixed: int, multiplier_c: int) -> int:
+    loss = counted.per_fault_c * faults
+    if unfixed:
+        loss += half_up(counted.per_fault_c * unfixed * multiplier_c, 100)  # 整改不到位
+    return loss
 
 
 def manual_losses(

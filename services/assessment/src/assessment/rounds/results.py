@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from assessment.rounds import access
-from assessment.rounds.facts import readable_findings
+from assessment.rounds.facts import FindingIds, readable_findings
 from assessment.rounds.models import AssessmentRound, Bulletin
 from assessment.rounds.presenter import present_bulletin
+from assessment.rounds.provenance import finding_ids
 from assessment.rounds.schemas import BulletinOut, UnitScoreOut
 from assessment.rounds.scores import RankingQuery, ranking_level
 from assessment.schemes.models import Scheme
@@ -59,12 +60,21 @@ async def readable_scores(
     return ReadableRound(assessment_round, scheme, query)
 
 
-def score_out(row: dict[str, Any]) -> UnitScoreOut:
-    """A ranking row as the API shows it (findings provenance spelt out per indicator)."""
+async def unit_score(
+    session: AsyncSession, readable: ReadableRound, row: dict[str, Any]
+) -> UnitScoreOut:
+    """One unit's score with its provenance, the ids of the findings it counted looked up."""
+    ids = await finding_ids(session, readable.round.id, row["unit_id"], readable.round.computed_at)
+    return score_out(row, ids)
+
+
+def score_out(row: dict[str, Any], ids: FindingIds | None = None) -> UnitScoreOut:
+    """A ranking row as the API shows it (findings provenance spelt out per indicator, with the
+    finding ids of `unit_score`)."""
     details = row.get("details")
     if details is not None:
         indicators = details.setdefault("indicators", {})
-        indicators.update(readable_findings(details.pop("findings", {})))
+        indicators.update(readable_findings(details.pop("findings", {}), ids))
     return UnitScoreOut(
         unit_id=row["unit_id"],
         unit_name=row["name"],

@@ -76,7 +76,7 @@ async def get_score(
     rows = await ranking_page(session, readable.query, None, 1)
     if not rows:
         raise not_found("score")
-    return results.score_out(rows[0])
+    return await results.unit_score(session, readable, rows[0])
 
 
 @router.get(

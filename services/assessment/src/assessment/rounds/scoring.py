@@ -132,16 +132,20 @@ def score_unit(rules: SchemeRules, unit: UnitEvidence, plan: KindPlan | None = N
     """One unit's score by the rules in this module's docstring."""
     plan = plan or plan_for(rules, unit.kind)
     block_loss: dict[str, int] = defaultdict(int)
-    # Findings provenance is kept compact (a round holds hundreds of thousands of ids):
-    # [deduction, faults, finding ids, ids found unfixed]; `readable_findings` spells it out.
+    # Findings provenance is kept compact (a round holds hundreds of thousands of findings):
+    # [deduction, faults] and, when known, [finding ids, ids found unfixed];
+    # `readable_findings` spells it out.
     findings: dict[str, list[Any]] = {}
     multiplier = cents(rules.unfixed_multiplier)
     for code, (loss, faults, ids, unfixed) in findings_losses(
         unit, plan.by_findings, multiplier
     ).items():
-        taken = _taken(plan.indicators[code], loss)
-        findings[code] = [taken / 100, faults, ids, unfixed]
-        block_loss[plan.indicators[code].rule.block] += taken
+        counted = plan.indicators[code]
+        taken = _taken(counted, loss)
+        findings[code] = (
+            [taken / 100, faults] if ids is None else [taken / 100, faults, ids, unfixed]
+        )
+        block_loss[counted.rule.block] += taken
     losses = manual_losses(unit, plan.by_hand)
     inconclusive: list[str] = []
     for counted in plan.measured:
