@@ -226,39 +226,6 @@ def settings_line(env: dict[str, str]) -> str:
     )
 
 
-@contextmanager
-def profiled(py_spy: str | None, pids: list[int], path: Path) -> Iterator[None]:
-    """Record `pids` with py-spy (raw, for flame graphs) while the block runs, when asked."""
-    if not py_spy:
-        yield
-        return
-    recorders = [
-        subprocess.Popen(
-            [py_spy, "record", "-p", str(pid), "-f", "raw", "-r", "100", "-o", f"{path}-{pid}.txt"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for pid in pids
-    ]
-    try:
-        yield
-    finally:
-        for recorder in recorders:
-            recorder.send_signal(2)  # SIGINT: py-spy writes its file and exits
-        for recorder in recorders:
-            recorder.wait(timeout=60)
-        print(f"  profiles: {path}-<pid>.txt", file=sys.stderr)
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds the processes `pids` have used so far (Linux /proc)."""
-    ticks = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 @dataclass
 class Bench:
     """A bench run's notify processes, database (asyncpg DSN), fake robot URL and work folder."""

@@ -73,8 +73,9 @@ class NotifySettings(ServiceSettings):
     # A delivery claimed by a worker that died is taken over once its lease runs out.
     lease_seconds: float = 120.0
     # How many provider calls a worker process makes at once, all its jobs together; keep it
-    # within the HTTP clients' 20 kept-alive connections.
-    send_concurrency: int = Field(default=16, ge=1, le=200)
+    # within the HTTP clients' 20 kept-alive connections. httpx's pool spends more CPU per call
+    # the more calls it holds: 8 cost a quarter less per delivery than 16 (bench/notify_throughput.py).
+    send_concurrency: int = Field(default=8, ge=1, le=200)
     # The worker (arq): how long it waits between looks at the queue, how many jobs it runs side
     # by side, and how many job ids it takes per look (unset: `worker_max_jobs`). A critical job
     # scored ahead of the queue is seen at the next look, once the ids taken before have started,
