@@ -78,8 +78,9 @@ class Database:
         """
         if self._bound is not None:
             raw = await self._bound.get_raw_connection()
+            await _begin_lazily_started(raw)
             connection: asyncpg.Connection = raw.driver_connection
-            async with connection.transaction():
+            async with connection.transaction():  # a savepoint inside the test's transaction
                 yield connection
             return
         pool = self._driver_pool or await self._create_driver_pool()
@@ -167,16 +168,21 @@ async def driver_connection(session: AsyncSession) -> Any:
     """
     connection = await session.connection()
     raw = await connection.get_raw_connection()
+    await _begin_lazily_started(raw)
+    return raw.driver_connection
+
+
+async def _begin_lazily_started(raw: Any) -> None:
+    """Send the BEGIN that SQLAlchemy's asyncpg adapter holds back until its own first statement:
+    SQL sent straight to the driver must not run ahead of it in autocommit (in tests, it would
+    commit outside the test's rolled-back transaction)."""
     adapted = raw.dbapi_connection
-    # SQLAlchemy's asyncpg adapter sends BEGIN lazily, before its own first statement; SQL sent
-    # straight to the driver must not run ahead of it in autocommit.
     if (
         adapted is not None
         and adapted._transaction is None
         and adapted.isolation_level != "autocommit"
     ):
         await adapted._start_transaction()
-    return raw.driver_connection
 
 
 async def get_transaction(request: Request) -> AsyncIterator[asyncpg.Connection]:
